@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ELEARN := $(BIN)/elearn
+# The demo key-enrolment course reads its key from this variable (see content/).
+export ELEARN_KEY_LITERASI_DIGITAL ?= literasi2026
+
+.PHONY: run test lint install install-test translations serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d elearn/translations -f --statistics 2>/dev/null || $(BIN)/pybabel compile -d elearn/translations -f
+
+## make run: install, migrate the SQLite database, load content/, create demo accounts, serve on :5000
+run: install translations
+	$(ELEARN) db upgrade
+	$(ELEARN) content load content
+	$(ELEARN) demo setup
+	@echo "Kunci pendaftaran kursus demo ($$ELEARN_KEY_LITERASI_DIGITAL): ELEARN_KEY_LITERASI_DIGITAL"
+	$(ELEARN) run --host 127.0.0.1 --port 5000
+
+## make test: install what tests need and run the whole suite
+test: install-test translations
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check elearn tests bench config.py wsgi.py
+	$(BIN)/mypy --strict elearn/accounts/nip.py elearn/accounts/csvrows.py elearn/accounts/passwords.py \
+		elearn/accounts/hashing.py elearn/core/markup.py elearn/content/issues.py elearn/content/specs.py \
+		elearn/content/gift.py elearn/content/frontmatter.py elearn/content/tree.py \
+		elearn/content/lessons.py elearn/content/quizmd.py
+	$(BIN)/mypy elearn config.py
+
+serve: install translations
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 wsgi:app
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

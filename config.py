@@ -1,0 +1,166 @@
+"""Configuration: every ``ELEARN_*`` variable of cli.md, typed and validated.
+
+The environment wins over a ``.env`` file in the working directory. Bad
+values stop the app at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or wrong; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The deployment's settings, after validation."""
+
+    env: str
+    secret_key: str
+    database_url: str
+    timezone: str
+    jp_target: int
+    content_dir: str
+    base_url: str
+    redis_url: str | None
+    signatory_name: str
+    signatory_nip: str
+    signatory_title: str
+    iframe_hosts: tuple[str, ...] = field(default_factory=tuple)
+
+    def flask_config(self) -> dict[str, Any]:
+        """The Flask config mapping these settings stand for."""
+        production = self.env == "production"
+        return {
+            "ELEARN_ENV": self.env,
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "ELEARN_TIMEZONE": self.timezone,
+            "ELEARN_JP_TARGET": self.jp_target,
+            "ELEARN_CONTENT_DIR": self.content_dir,
+            "ELEARN_BASE_URL": self.base_url,
+            "ELEARN_REDIS_URL": self.redis_url,
+            "ELEARN_CERT_SIGNATORY_NAME": self.signatory_name,
+            "ELEARN_CERT_SIGNATORY_NIP": self.signatory_nip,
+            "ELEARN_CERT_SIGNATORY_TITLE": self.signatory_title,
+            "ELEARN_IFRAME_HOSTS": self.iframe_hosts,
+            "SESSION_COOKIE_SECURE": production,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": production,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "PREFERRED_URL_SCHEME": "https" if production else "http",
+            "WTF_CSRF_TIME_LIMIT": None,
+            "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+            "BABEL_DEFAULT_LOCALE": "id",
+            "BABEL_DEFAULT_TIMEZONE": self.timezone,
+        }
+
+
+def read_environment(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> dict[str, str]:
+    """``ELEARN_*`` variables from ``.env`` overlaid by the real environment."""
+    env_file = dotenv if dotenv is not None else Path.cwd() / ".env"
+    values: dict[str, str] = {}
+    if env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return {k: v for k, v in values.items() if k.startswith("ELEARN_")}
+
+
+def _int(values: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
+def _timezone(values: Mapping[str, str]) -> str:
+    name = values.get("ELEARN_TIMEZONE", "").strip() or "Asia/Jakarta"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"ELEARN_TIMEZONE {name!r} is not a known time zone (e.g. Asia/Jayapura)") from exc
+    return name
+
+
+def _url(values: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    raw = values.get(name, "").strip() or default
+    if not raw.startswith(schemes):
+        raise ConfigError(f"{name} must start with one of {', '.join(schemes)}, got {raw!r}")
+    return raw
+
+
+def _database_url(values: Mapping[str, str], instance_path: Path) -> str:
+    raw = values.get("ELEARN_DATABASE_URL", "").strip()
+    if not raw:
+        return f"sqlite:///{instance_path / 'elearn.db'}"
+    if raw.startswith("postgres://"):  # Heroku-style; SQLAlchemy wants the dialect name.
+        raw = "postgresql+psycopg://" + raw.removeprefix("postgres://")
+    elif raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw.removeprefix("postgresql://")
+    if not raw.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError(
+            "ELEARN_DATABASE_URL must be an SQLite or PostgreSQL URL "
+            f"(sqlite:///path or postgresql+psycopg://user@host/db), got {raw.split(':')[0]!r}"
+        )
+    return raw
+
+
+def _secret_key(values: Mapping[str, str], env: str) -> str:
+    secret = values.get("ELEARN_SECRET_KEY", "").strip()
+    if env == "production":
+        if not secret:
+            raise ConfigError(
+                "ELEARN_SECRET_KEY is required when ELEARN_ENV=production: set it to a long random "
+                "value, e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        if len(secret) < 32:
+            raise ConfigError("ELEARN_SECRET_KEY must be at least 32 characters in production")
+    # In development a random per-process key is the documented default; sessions
+    # then end when the server restarts, which is what a developer expects.
+    return secret or secrets.token_urlsafe(48)
+
+
+def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
+    """Validate ``ELEARN_*`` values into ``Settings`` or raise ``ConfigError``."""
+    env = values.get("ELEARN_ENV", "").strip() or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"ELEARN_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    redis_url = values.get("ELEARN_REDIS_URL", "").strip() or None
+    if redis_url:
+        _url(values, "ELEARN_REDIS_URL", "", ("redis://", "rediss://", "unix://"))
+    hosts = tuple(h.strip() for h in values.get("ELEARN_IFRAME_HOSTS", "").split(",") if h.strip())
+    return Settings(
+        env=env,
+        secret_key=_secret_key(values, env),
+        database_url=_database_url(values, instance_path),
+        timezone=_timezone(values),
+        jp_target=_int(values, "ELEARN_JP_TARGET", 20, 0, 1000),
+        content_dir=values.get("ELEARN_CONTENT_DIR", "").strip() or "content",
+        base_url=_url(values, "ELEARN_BASE_URL", "http://127.0.0.1:5000", ("http://", "https://")).rstrip(
+            "/"
+        ),
+        redis_url=redis_url,
+        signatory_name=values.get("ELEARN_CERT_SIGNATORY_NAME", "").strip() or "Dr. Siti Rahmawati, M.Si.",
+        signatory_nip=values.get("ELEARN_CERT_SIGNATORY_NIP", "").strip() or "197503122000032001",
+        signatory_title=values.get("ELEARN_CERT_SIGNATORY_TITLE", "").strip()
+        or "Kepala Badan Kepegawaian dan Pengembangan SDM",
+        iframe_hosts=hosts,
+    )

@@ -1,0 +1,85 @@
+"""elearn: e-learning for Indonesia's civil servants (ASN).
+
+``create_app`` is the only place that wires things together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import load_settings, read_environment
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` overrides settings (tests); ``ELEARN_*``
+    string values in it are validated like environment variables."""
+    app = Flask(__name__, instance_relative_config=True)
+    overrides = dict(config or {})
+    values = read_environment()
+    values.update({k: v for k, v in overrides.items() if k.startswith("ELEARN_") and isinstance(v, str)})
+    settings = load_settings(values, Path(app.instance_path))
+    app.config.update(settings.flask_config())
+    app.config.update(
+        API_TITLE="elearn API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.config.update(
+        {k: v for k, v in overrides.items() if not (k.startswith("ELEARN_") and isinstance(v, str))}
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+
+    from elearn.web import init_web
+
+    init_web(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from elearn import models  # noqa: F401 - every model registered on the metadata
+    from elearn.core.database import init_database
+    from elearn.extensions import api, babel, csrf, db, login_manager, migrate
+    from elearn.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": _security_schemes()}})
+
+
+def _security_schemes() -> dict[str, Any]:
+    return {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from elearn.accounts.views import bp as accounts_pages
+    from elearn.api import register_api
+    from elearn.catalogue.views import bp as catalogue_pages
+    from elearn.enrolment.views import bp as enrolment_pages
+
+    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from elearn.accounts.cli import users
+    from elearn.content.cli import content
+    from elearn.demo import demo
+
+    for group in (users, content, demo):
+        app.cli.add_command(group)

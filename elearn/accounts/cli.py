@@ -1,0 +1,92 @@
+"""``elearn users``: import and create accounts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from elearn.accounts import services
+from elearn.accounts.csvrows import parse_users_csv
+from elearn.accounts.models import ROLES
+from elearn.extensions import db
+
+
+@click.group()
+def users() -> None:
+    """Create and import user accounts."""
+
+
+def _fail(errors: list[str]) -> None:
+    db.session.rollback()
+    for error in errors:
+        click.echo(error, err=True)
+    sys.exit(1)
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Create or update users from a CSV file, all or nothing.
+
+    Header: username,nip,name,email,unit,position,role,password. New users
+    without a password get a one-time password, printed as username,password.
+    """
+    rows, errors = parse_users_csv(file.read_bytes(), str(file))
+    if errors:
+        _fail(errors)
+    try:
+        created, updated, generated = services.import_users(rows, str(file))
+    except services.ImportFailed as failure:
+        _fail(failure.errors)
+        return
+    db.session.commit()
+    for username, password in generated:
+        click.echo(f"{username},{password}")
+    click.echo(f"{created} created, {updated} updated", err=True)
+
+
+@users.command("create")
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(ROLES), required=True, help="learner, instructor, coordinator or admin"
+)
+@click.option("--password", help="chosen password; omitted: a one-time password is generated and printed")
+@click.option("--nip", help="18-digit NIP (required for learners)")
+@click.option("--name", help="full name (default: the username)")
+@click.option("--email")
+@click.option("--unit", help="unit path, e.g. 'Pemerintah Kota Sorong/Dinas Kesehatan'")
+@click.option("--position")
+def create_command(
+    username: str,
+    role: str,
+    password: str | None,
+    nip: str | None,
+    name: str | None,
+    email: str | None,
+    unit: str | None,
+    position: str | None,
+) -> None:
+    """Create (or update) one user."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["username", "nip", "name", "email", "unit", "position", "role", "password"])
+    writer.writerow(
+        [username, nip or "", name or username, email or "", unit or "", position or "", role, password or ""]
+    )
+    rows, errors = parse_users_csv(buffer.getvalue().encode(), "<args>")
+    if errors:
+        _fail([error.replace("<args>:2: ", "").replace("<args>:1: ", "") for error in errors])
+    try:
+        user, generated = services.create_user(rows[0])
+    except services.ImportFailed as failure:
+        _fail([error.replace("<command line>:2: ", "") for error in failure.errors])
+        return
+    db.session.commit()
+    if generated:
+        click.echo(f"{user.username},{generated}")
+    else:
+        click.echo(f"{user.username}", err=True)

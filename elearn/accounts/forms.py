@@ -1,0 +1,30 @@
+"""Account forms (CSRF on every one, through Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    """Sign-in: fields ``username`` and ``password`` (contract)."""
+
+    username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    """Choose a new password."""
+
+    current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired()])
+    new = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[DataRequired()])
+
+
+class LanguageForm(FlaskForm):
+    """Switch the interface language."""
+
+    locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])

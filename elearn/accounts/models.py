@@ -1,0 +1,85 @@
+"""Accounts: units (a tree), users, API tokens, sign-in failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.core.models import Base, IdMixin
+from elearn.core.time import now
+
+ROLES = ("learner", "instructor", "coordinator", "admin")
+
+
+
+class Unit(IdMixin, Base):
+    """An organisational unit; ``path`` is the full path, e.g. ``Kota Sorong/Dinas Kesehatan``.
+
+    Subtree queries use ``path`` prefixes (indexed), so no recursive CTE is needed.
+    """
+
+    __tablename__ = "units"
+
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.path}>"
+
+
+class User(IdMixin, UserMixin, Base):
+    """A person who signs in. ``role`` is the highest granted role; everyone is a learner."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    position: Mapped[str | None] = mapped_column(String(200))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+    @property
+    def unit_path(self) -> str | None:
+        """The unit path as imported, or None."""
+        return self.unit.path if self.unit is not None else None
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class ApiToken(IdMixin, Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    expires_at: Mapped[dt.datetime]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(IdMixin, Base):
+    """A failed sign-in, counted per username across every app process."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_failed_at", "username", "failed_at"),)
+
+    username: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(default=now)

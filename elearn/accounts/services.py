@@ -1,0 +1,202 @@
+"""Account use cases: sign-in, passwords, tokens, units, users.
+
+Services flush and never commit; the adapter (view, API, CLI) commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from elearn.accounts import hashing
+from elearn.accounts.csvrows import UserRow
+from elearn.accounts.models import ApiToken, Unit, User
+from elearn.accounts.throttle import get_throttle
+from elearn.core.time import now
+from elearn.errors import DomainError, Invalid, TooManyAttempts
+from elearn.extensions import db
+
+TOKEN_LIFETIME = dt.timedelta(days=30)
+
+
+class InvalidCredentials(DomainError):
+    """Wrong username or password."""
+
+    status = 401
+    code = "invalid_credentials"
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are case-insensitive: stored and looked up in lower case."""
+    return username.strip().lower()
+
+
+def authenticate(username: str, password: str) -> User:
+    """The user these credentials belong to, or ``InvalidCredentials``/``TooManyAttempts``.
+
+    A failure is recorded before raising; the adapter must commit it anyway.
+    """
+    name = normalize_username(username)
+    throttle = get_throttle()
+    if throttle.is_locked(name):
+        raise TooManyAttempts(_("Terlalu banyak percobaan masuk. Coba lagi setelah 15 menit."))
+    user = db.session.scalar(select(User).where(User.username == name)) if name else None
+    stored = user.password_hash if user is not None else hashing.dummy_hash()
+    if not hashing.verify_password(stored, password) or user is None or not user.is_active:
+        throttle.record_failure(name)
+        raise InvalidCredentials(_("Nama pengguna atau kata sandi salah."))
+    if hashing.needs_rehash(user.password_hash):
+        user.password_hash = hashing.hash_password(password)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace ``user``'s password after checking the current one and the new one's strength."""
+    from elearn.accounts.passwords import password_problems
+
+    fields: dict[str, str] = {}
+    if not hashing.verify_password(user.password_hash, current):
+        fields["current"] = _("Kata sandi saat ini salah.")
+    problems = password_problems(new, username=user.username)
+    if problems:
+        fields["new"] = " ".join(problems)
+    if fields:
+        raise Invalid(_("Kata sandi tidak dapat diganti."), fields=fields)
+    user.password_hash = hashing.hash_password(new)
+    user.must_change_password = False
+    db.session.flush()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new bearer token for ``user``: the secret (shown once) and its row."""
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=hashing.token_digest(token), expires_at=now() + TOKEN_LIFETIME)
+    db.session.add(row)
+    db.session.flush()
+    return token, row
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a valid, unexpired token belongs to, else None."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hashing.token_digest(token)))
+    if row is None or row.expires_at <= now() or not row.user.is_active:
+        return None
+    return row.user
+
+
+def revoke_token(token: str) -> None:
+    """Make ``token`` stop working at once."""
+    db.session.execute(delete(ApiToken).where(ApiToken.token_hash == hashing.token_digest(token)))
+
+
+def ensure_unit(path: str, cache: dict[str, Unit] | None = None) -> Unit:
+    """The unit at ``path`` (``A/B/C``), creating it and its parents as needed."""
+    cache = cache if cache is not None else {}
+    parent: Unit | None = None
+    parts = [p.strip() for p in path.split("/") if p.strip()]
+    for depth in range(1, len(parts) + 1):
+        sub_path = "/".join(parts[:depth])
+        unit = cache.get(sub_path) or db.session.scalar(select(Unit).where(Unit.path == sub_path))
+        if unit is None:
+            unit = Unit(name=parts[depth - 1], path=sub_path, parent=parent)
+            db.session.add(unit)
+            db.session.flush()
+        cache[sub_path] = unit
+        parent = unit
+    if parent is None:
+        raise Invalid(_("Unit kosong."), fields={"unit": _("Unit kosong.")})
+    return parent
+
+
+class ImportFailed(DomainError):
+    """A users import refused; ``errors`` are ``FILE:LINE: message`` lines."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _set_password(user: User, password: str | None) -> str | None:
+    """Set a chosen password, or generate a one-time one (returned) that must be changed."""
+    if password:
+        user.password_hash = hashing.hash_password(password)
+        user.must_change_password = False
+        return None
+    generated = hashing.generate_password()
+    user.password_hash = hashing.hash_generated_password(generated)
+    user.must_change_password = True
+    return generated
+
+
+def import_users(rows: list[UserRow], path: str) -> tuple[int, int, list[tuple[str, str]]]:
+    """Create or update users from checked CSV rows, all or nothing.
+
+    Returns (created, updated, [(username, generated password)]). Raises
+    ``ImportFailed`` with every conflict against existing users.
+    """
+    existing = _users_by_username([r.username for r in rows])
+    nip_owner = _nip_owners([r.nip for r in rows if r.nip])
+    errors = [
+        f"{path}:{row.line}: NIP {row.nip} already belongs to user {nip_owner[row.nip]}"
+        for row in rows
+        if row.nip and nip_owner.get(row.nip, row.username) != row.username
+    ]
+    if errors:
+        raise ImportFailed(errors)
+    units: dict[str, Unit] = {}
+    created, generated = 0, []
+    for row in rows:
+        user = existing.get(row.username)
+        is_new = user is None
+        user = user or User(username=row.username)
+        _apply_row(user, row, units)
+        if is_new or row.password:
+            one_time = _set_password(user, row.password)
+            if one_time:
+                generated.append((row.username, one_time))
+        if is_new:
+            db.session.add(user)  # only once complete: unit look-ups autoflush
+            created += 1
+    db.session.flush()
+    return created, len(rows) - created, generated
+
+
+def _apply_row(user: User, row: UserRow, units: dict[str, Unit]) -> None:
+    user.nip = row.nip or user.nip
+    user.name = row.name
+    user.email = row.email or None
+    user.position = row.position or None
+    user.role = row.role
+    user.unit = ensure_unit(row.unit, units) if row.unit else None
+
+
+def _users_by_username(usernames: list[str]) -> dict[str, User]:
+    found: dict[str, User] = {}
+    for chunk in _chunks(usernames):
+        found.update((u.username, u) for u in db.session.scalars(select(User).where(User.username.in_(chunk))))
+    return found
+
+
+def _nip_owners(nips: list[str]) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for chunk in _chunks(nips):
+        owners.update(db.session.execute(select(User.nip, User.username).where(User.nip.in_(chunk))).tuples())
+    return {nip: name for nip, name in owners.items() if nip}
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def create_user(row: UserRow) -> tuple[User, str | None]:
+    """Create or update one user (``elearn users create``); returns a generated password if any."""
+    _created, _updated, generated = import_users([row], "<command line>")
+    user = db.session.scalar(select(User).where(User.username == row.username))
+    assert user is not None  # noqa: S101 - just written
+    return user, generated[0][1] if generated else None

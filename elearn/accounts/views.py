@@ -1,0 +1,97 @@
+"""Account pages: sign in, sign out, change password, language."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from elearn.accounts import services
+from elearn.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm
+from elearn.errors import Invalid, TooManyAttempts
+from elearn.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: never redirect to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("catalogue.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """The sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("catalogue.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data or "", form.password.data or "")
+        except services.InvalidCredentials as error:
+            db.session.commit()  # the failure must count even though sign-in fails
+            form.password.errors = [error.message]
+            status = 401
+        except TooManyAttempts as error:
+            form.password.errors = [error.message]
+            status = 429
+        else:
+            db.session.commit()
+            login_user(user)
+            session.permanent = False
+            if user.must_change_password:
+                flash(_("Ini kata sandi awal Anda. Silakan buat kata sandi baru."), "info")
+                return redirect(url_for("accounts.change_password"))
+            return redirect(_safe_next(form.next.data))
+    elif request.method == "POST":
+        status = 400 if form.csrf_token.errors else 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Any:
+    """Sign out."""
+    logout_user()
+    flash(_("Anda telah keluar."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Any:
+    """Choose a new password (forced after a one-time password)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if form.new.data != form.confirm.data:
+            form.confirm.errors = [_("Kata sandi baru tidak sama.")]
+        else:
+            try:
+                services.change_password(current_user, form.current.data or "", form.new.data or "")
+            except Invalid as error:
+                fields = error.fields or {}
+                form.current.errors = [fields["current"]] if "current" in fields else []
+                form.new.errors = [fields["new"]] if "new" in fields else []
+            else:
+                db.session.commit()
+                flash(_("Kata sandi Anda telah diganti."), "success")
+                return redirect(url_for("catalogue.index"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.post("/language")
+def set_language() -> Any:
+    """Switch between Indonesian and English (kept on the account when signed in)."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,103 @@
+"""Accounts API: tokens, the caller's profile, password change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from elearn.accounts import services
+from elearn.accounts.models import User
+from elearn.api.auth import api_user, authenticated, bearer_token
+from elearn.api.schemas import StrictSchema, UserSchema
+from elearn.catalogue.queries import roles_of
+from elearn.core.time import iso
+from elearn.extensions import db
+
+blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Sign-in and the caller's account")
+
+
+class CredentialsSchema(StrictSchema):
+    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1024))
+
+
+class TokenSchema(ma.Schema):
+    token = ma.fields.String(required=True)
+    expires_at = ma.fields.String(required=True)
+    must_change_password = ma.fields.Boolean(required=True)
+    user = ma.fields.Nested(UserSchema, required=True)
+
+
+class PasswordChangeSchema(StrictSchema):
+    current = ma.fields.String(required=True)
+    new = ma.fields.String(required=True, validate=ma.validate.Length(max=1024))
+
+
+def user_body(user: User) -> dict[str, Any]:
+    """The API's ``User`` for ``user``."""
+    return {
+        "username": user.username,
+        "nip": user.nip,
+        "name": user.name,
+        "email": user.email,
+        "unit": user.unit_path,
+        "position": user.position,
+        "roles": roles_of(user),
+        "must_change_password": user.must_change_password,
+        "locale": user.locale,
+    }
+
+
+@blp.post("/auth/token")
+@blp.arguments(CredentialsSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, description="invalid_credentials")
+@blp.alt_response(429, description="too_many_attempts")
+def create_token(credentials: dict[str, str]) -> dict[str, Any]:
+    """Sign in: exchange a username and password for a bearer token."""
+    try:
+        user = services.authenticate(credentials["username"], credentials["password"])
+    except services.InvalidCredentials:
+        db.session.commit()  # the failure must count even though the request fails
+        raise
+    token, row = services.issue_token(user)
+    body = {
+        "token": token,
+        "expires_at": iso(row.expires_at),
+        "must_change_password": user.must_change_password,
+        "user": user_body(user),
+    }
+    db.session.commit()
+    return body
+
+
+@blp.delete("/auth/token")
+@authenticated(allow_password_change=True)
+@blp.response(204)
+def delete_token() -> None:
+    """Sign out: the token stops working at once."""
+    token = bearer_token()
+    if token:
+        services.revoke_token(token)
+    db.session.commit()
+
+
+@blp.get("/me")
+@authenticated(allow_password_change=True)
+@blp.response(200, UserSchema)
+def me() -> dict[str, Any]:
+    """The caller's account."""
+    return user_body(api_user())
+
+
+@blp.post("/me/password")
+@authenticated(allow_password_change=True)
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.alt_response(422, description="invalid: weak new password or wrong current one")
+def change_password(body: dict[str, str]) -> None:
+    """Change the caller's password (required after a one-time password)."""
+    services.change_password(api_user(), body["current"], body["new"])
+    db.session.commit()

@@ -1,0 +1,27 @@
+"""Imports every model so the metadata (and Alembic) sees all tables."""
+
+from elearn.accounts.models import ApiToken, LoginFailure, Unit, User
+from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
+from elearn.enrolment.models import Enrolment
+from elearn.progress.models import LessonCompletion
+from elearn.quizzes.models import Attempt, AttemptAnswer, Question, QuestionVersion, Quiz, QuizResult
+
+__all__ = [
+    "ApiToken",
+    "Attempt",
+    "AttemptAnswer",
+    "Course",
+    "CourseInstructor",
+    "Enrolment",
+    "Lesson",
+    "LessonCompletion",
+    "LoginFailure",
+    "MediaFile",
+    "Module",
+    "Question",
+    "QuestionVersion",
+    "Quiz",
+    "QuizResult",
+    "Unit",
+    "User",
+]

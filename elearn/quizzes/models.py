@@ -1,0 +1,136 @@
+"""Quizzes, versioned questions, attempts and per-learner quiz results.
+
+A question's content lives in ``QuestionVersion`` rows: a reload that changes
+a question adds a version, so an attempt keeps the text, options and key it
+was taken with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.core.models import Base, IdMixin
+from elearn.core.time import now
+
+Score = Numeric(10, 4)
+
+
+class Quiz(IdMixin, Base):
+    """A quiz of a module; identity is its slug within the module."""
+
+    __tablename__ = "quizzes"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int]
+    intro_html: Mapped[str] = mapped_column(Text, default="")
+    pass_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(70))
+    attempts_allowed: Mapped[int] = mapped_column(default=0)
+    time_limit_minutes: Mapped[int | None]
+    grading: Mapped[str] = mapped_column(String(10), default="highest")
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    draw: Mapped[int | None]
+    review: Mapped[str] = mapped_column(String(15), default="immediately")
+    is_optional: Mapped[bool] = mapped_column(default=False)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    archived_at: Mapped[dt.datetime | None]
+
+
+class Question(IdMixin, Base):
+    """A question's identity in a quiz; ``version`` is its current version number."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("quiz_id", "key"),)
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
+    archived_at: Mapped[dt.datetime | None]
+
+
+class QuestionVersion(IdMixin, Base):
+    """One immutable version of a question's content (``QuestionSpec.content()``)."""
+
+    __tablename__ = "question_versions"
+    __table_args__ = (UniqueConstraint("question_id", "number"),)
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    number: Mapped[int]
+    type: Mapped[str] = mapped_column(String(20))
+    points: Mapped[Decimal] = mapped_column(Score)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Attempt(IdMixin, Base):
+    """A learner's attempt at a quiz. ``layout`` freezes the drawn questions
+    (version ids) and option orders shown."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id", "number"),
+        # At most one open attempt per learner and quiz, even under concurrent starts.
+        Index(
+            "uq_attempts_one_open",
+            "quiz_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
+    )
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    number: Mapped[int]
+    state: Mapped[str] = mapped_column(String(20), default="in_progress")
+    started_at: Mapped[dt.datetime] = mapped_column(default=now)
+    deadline_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    score: Mapped[Decimal | None] = mapped_column(Score)
+    max_score: Mapped[Decimal | None] = mapped_column(Score)
+    grade: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    is_passed: Mapped[bool | None]
+    layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class AttemptAnswer(IdMixin, Base):
+    """The saved answer to one question version in an attempt, and its score."""
+
+    __tablename__ = "attempt_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_version_id"),)
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    response: Mapped[Any] = mapped_column(JSON)
+    saved_at: Mapped[dt.datetime] = mapped_column(default=now)
+    score: Mapped[Decimal | None] = mapped_column(Score)
+    comment: Mapped[str | None] = mapped_column(Text)
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[dt.datetime | None]
+
+    attempt: Mapped[Attempt] = relationship()
+
+
+class QuizResult(Base):
+    """A learner's combined grade for a quiz (by its ``grading`` rule), kept
+    up to date when an attempt finishes or is graded; progress reads it."""
+
+    __tablename__ = "quiz_results"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), primary_key=True, index=True)
+    grade: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    is_passed: Mapped[bool] = mapped_column(default=False)
+    attempts_used: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now)

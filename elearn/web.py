@@ -1,0 +1,152 @@
+"""Cross-cutting web concerns: security headers, errors, health, static URLs."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from elearn.api.errors import error_response, is_api_request
+from elearn.errors import DomainError
+from elearn.extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def init_web(app: Flask) -> None:
+    """Wire headers, error pages, the user loader, health and template helpers."""
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = ""
+    login_manager.user_loader(_load_user)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.jinja_env.globals.update(static_url=static_url, current_locale=current_locale, nav_items=nav_items)
+    app.before_request(_require_password_change)
+
+
+def _load_user(user_id: str) -> Any:
+    from elearn.accounts.models import User
+
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def _require_password_change() -> Any:
+    """A user signed in with a one-time password must choose a new one first."""
+    if is_api_request() or request.endpoint in (None, "static", "healthz"):
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        allowed = {"accounts.change_password", "accounts.logout", "accounts.set_language"}
+        if request.endpoint not in allowed:
+            from flask import redirect
+
+            return redirect(url_for("accounts.change_password"))
+    return None
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["ELEARN_ENV"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if response.mimetype == "text/html" or is_api_request():
+        # Pages and API answers are per user: never stored by shared caches.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _http_error(error: HTTPException) -> Any:
+    if is_api_request():
+        return error_response(error)
+    code = error.code or 500
+    return render_template("error.html", code=code, description=_error_text(code)), code
+
+
+def _error_text(code: int) -> str:
+    texts = {
+        400: _("Permintaan tidak dapat diproses."),
+        401: _("Silakan masuk terlebih dahulu."),
+        403: _("Anda tidak berhak membuka halaman ini."),
+        404: _("Halaman tidak ditemukan."),
+        405: _("Metode tidak diizinkan."),
+        413: _("Berkas terlalu besar."),
+        429: _("Terlalu banyak permintaan. Coba lagi nanti."),
+    }
+    return texts.get(code, _("Terjadi kesalahan. Silakan coba lagi."))
+
+
+def _domain_error(error: DomainError) -> Any:
+    db.session.rollback()
+    if is_api_request():
+        return error_response(error)
+    return render_template("error.html", code=error.status, description=error.message), error.status
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    if is_api_request():
+        return error_response(error)
+    description = _("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+    return render_template("error.html", code=400, description=description), 400
+
+
+def healthz() -> Any:
+    """Liveness and database reachability (no auth)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "unavailable"
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@cache
+def _file_hash(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with its content hash, so it can be cached for a year."""
+    static_folder = current_app.static_folder or ""
+    path = Path(static_folder) / filename
+    version = _file_hash(str(path), path.stat().st_mtime) if path.is_file() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def current_api_user() -> Any:
+    """The user of the current API request, if any (set by the API's auth)."""
+    return g.get("api_user")
+
+
+def current_locale() -> str:
+    """The page's language code (``id`` or ``en``)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else "id"
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """The main navigation for the signed-in user: (endpoint, label)."""
+    items = [("catalogue.index", _("Katalog")), ("catalogue.my_courses", _("Kursus saya"))]
+    if current_user.is_authenticated and current_user.role in ("instructor", "coordinator", "admin"):
+        items.append(("enrolment.manage", _("Kelola")))
+    return items

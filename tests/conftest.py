@@ -1,0 +1,140 @@
+"""Fixtures: one app per database backend, factories, and one scenario.
+
+Every test that uses ``app`` (or anything built on it) runs on SQLite, and
+also on PostgreSQL when ``ELEARN_TEST_DATABASE_URL`` is set (``.ci/run``
+sets it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from elearn import create_app
+from elearn.core import time as clock_module
+from elearn.extensions import db
+
+PG_URL = os.environ.get("ELEARN_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def backend_url(backend: str, tmp_dir: Any) -> str:
+    """The database URL a backend's tests use."""
+    if backend == "postgresql":
+        url = PG_URL
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def make_test_app(database_url: str, **overrides: Any) -> Flask:
+    """An app configured for tests (CSRF on unless a test turns it off)."""
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "ELEARN_DATABASE_URL": database_url,
+        "ELEARN_SECRET_KEY": "test-secret-key-that-is-long-enough-1234567890",
+        "ELEARN_REDIS_URL": "",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def _session_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    url = backend_url(request.param, tmp_path_factory.mktemp(request.param))
+    app = make_test_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_session_app: Flask) -> Iterator[Flask]:
+    """The app, in an app context, with empty tables."""
+    with _session_app.app_context():
+        yield _session_app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+    clock_module.set_clock(None)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (cookies kept between requests)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def clock() -> Iterator[Callable[[dt.datetime], None]]:
+    """Freeze the clock: ``clock(datetime)`` sets the current time."""
+    current = [dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)]
+    clock_module.set_clock(lambda: current[0])
+
+    def set_time(value: dt.datetime) -> None:
+        current[0] = value
+
+    yield set_time
+    clock_module.set_clock(None)
+
+
+@dataclass
+class QueryCounter:
+    """SQL statements executed while counting."""
+
+    statements: list[str]
+
+    @property
+    def count(self) -> int:
+        """How many statements ran."""
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """``with count_queries() as counter:`` counts SQL statements (not transactions)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter([])
+
+        def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+                counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+
+    return counting
+
+
+pytest_plugins = ["tests.factories"]
