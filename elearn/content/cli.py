@@ -2,9 +2,91 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
+from flask import current_app
+
+from elearn.content.specs import CourseSpec
+from elearn.content.sync import Tally, sync_courses
+from elearn.extensions import db
 
 
 @click.group()
 def content() -> None:
     """Check, load and export course content (Markdown and GIFT)."""
+
+
+def _parse_or_exit(directory: str) -> list[CourseSpec]:
+    """Parse DIR; on any issue print every one to stderr and exit 1."""
+    from elearn.content.tree import parse_content
+
+    root = Path(directory)
+    if not root.is_dir():
+        click.echo(f"{directory}:1: not a directory", err=True)
+        sys.exit(1)
+    hosts = tuple(current_app.config.get("ELEARN_IFRAME_HOSTS", ()))
+    courses, issues = parse_content(root, directory, iframe_hosts=hosts)
+    if issues:
+        for issue in issues:
+            click.echo(str(issue), err=True)
+        click.echo(f"{len(issues)} error(s); nothing was loaded.", err=True)
+        sys.exit(1)
+    return courses
+
+
+@content.command("check")
+@click.argument("directory", type=click.Path(file_okay=False))
+def check_command(directory: str) -> None:
+    """Validate DIR (a root of courses or one course folder); exit 1 on any error."""
+    courses = _parse_or_exit(directory)
+    click.echo(f"{len(courses)} course(s) OK")
+
+
+@content.command("load")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
+@click.option("--prune", is_flag=True, help="Delete archived items that no learner ever touched.")
+def load_command(directory: str, dry_run: bool, prune: bool) -> None:
+    """Load DIR into the database in one transaction (all or nothing)."""
+    from elearn.content.prune import prune_archived
+
+    courses = _parse_or_exit(directory)
+    try:
+        reports = sync_courses(courses)
+        total = Tally()
+        for report in reports:
+            total += report.tally
+            click.echo(f"{report.code}: {report.tally.line()}")
+        pruned = prune_archived([r.code for r in reports]) if prune else None
+    except Exception:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if pruned is not None:
+        click.echo(f"{pruned} archived item(s) pruned{' (dry run)' if dry_run else ''}")
+    click.echo(total.line())
+
+
+@content.command("export-gift")
+@click.argument("course_code")
+@click.argument("quiz_slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+def export_gift_command(course_code: str, quiz_slug: str, output: str | None) -> None:
+    """Write a quiz's current questions as Moodle GIFT."""
+    from elearn.content.export import export_quiz_gift
+    from elearn.errors import DomainError
+
+    try:
+        text = export_quiz_gift(course_code, quiz_slug)
+    except DomainError as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,357 @@
+"""Write checked content into the database: the only pipeline module that touches the session.
+
+Upserts by identity (course ``code``; module slug; lesson key; quiz slug in
+its module; question key), archives what vanished from a loaded course, and
+never touches learner data (enrolments, progress, attempts, grades). A
+question whose content changed gets a new ``QuestionVersion``; attempts keep
+pointing at the version they were taken with. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
+from elearn.content.specs import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from elearn.core.time import now
+from elearn.extensions import db
+from elearn.quizzes.models import Question, QuestionVersion, Quiz
+
+Outcome = Literal["created", "updated", "unchanged"]
+_LESSON_LINK = re.compile(r"/lessons/\{\{lesson:([^}]*)\}\}")
+
+
+@dataclass
+class Tally:
+    """Items created, updated, unchanged and archived by one load."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: str, n: int = 1) -> None:
+        """Count ``n`` items with ``outcome``."""
+        self.counts[outcome] += n
+
+    def __iadd__(self, other: Tally) -> Tally:
+        self.counts.update(other.counts)
+        return self
+
+    def line(self) -> str:
+        """``N created, N updated, N unchanged, N archived``."""
+        c = self.counts
+        return f"{c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged, {c['archived']} archived"
+
+
+@dataclass
+class CourseReport:
+    """What one course's load did."""
+
+    code: str
+    tally: Tally
+
+
+def _update(row: Any, desired: dict[str, Any]) -> bool:
+    """Set ``desired`` attributes on ``row``; whether anything changed."""
+    changed = False
+    for name, value in desired.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(row: Any | None, model: type, desired: dict[str, Any], tally: Tally) -> tuple[Any, Outcome]:
+    """Create ``model(**desired)`` or update ``row``; revive it if archived."""
+    if row is None:
+        row = model(**desired)
+        db.session.add(row)
+        tally.add("created")
+        return row, "created"
+    changed = _update(row, desired)
+    if row.archived_at is not None:
+        row.archived_at = None
+        changed = True
+    tally.add("updated" if changed else "unchanged")
+    return row, "updated" if changed else "unchanged"
+
+
+def _archive(rows: Iterable[Any], seen: set[int], tally: Tally | None) -> None:
+    """Archive every live row not seen in this load."""
+    moment = now()
+    for row in rows:
+        if row.id not in seen and row.archived_at is None:
+            row.archived_at = moment
+            if tally is not None:
+                tally.add("archived")
+
+
+def sync_courses(courses: Sequence[CourseSpec]) -> list[CourseReport]:
+    """Write every course; returns one report per course, in the given order."""
+    existing = {c.code: c for c in db.session.scalars(select(Course).where(Course.code.in_([s.code for s in courses])))}
+    return [CourseSync(spec, existing.get(spec.code)).run() for spec in courses]
+
+
+class CourseSync:
+    """Loads one course spec into the database."""
+
+    def __init__(self, spec: CourseSpec, course: Course | None) -> None:
+        self.spec = spec
+        self.course = course
+        self.tally = Tally()
+
+    def run(self) -> CourseReport:
+        """Upsert the course and everything in it; archive what vanished."""
+        self.course, _outcome = _upsert(self.course, Course, self._course_fields(), self.tally)
+        db.session.flush()
+        self._sync_instructors()
+        self._sync_media()
+        modules = self._sync_modules()
+        lessons = self._sync_lessons(modules)
+        self._sync_quizzes(modules)
+        self._resolve_lesson_links(lessons)
+        db.session.flush()
+        return CourseReport(self.spec.code, self.tally)
+
+    def _course_fields(self) -> dict[str, Any]:
+        s = self.spec
+        return {
+            "code": s.code,
+            "title": s.title,
+            "summary": s.summary,
+            "description_html": s.description_html,
+            "jp": s.jp,
+            "competency": s.competency,
+            "level": s.level,
+            "language": s.language,
+            "enrolment": s.enrolment,
+            "enrolment_key_env": s.enrolment_key_env,
+            "is_sequential": s.sequential,
+            "has_certificate": s.certificate,
+            "instructors": list(s.instructors),
+            "tags": list(s.tags),
+            "opens_on": s.opens,
+            "closes_on": s.closes,
+            "search_text": " ".join([s.title, s.summary, *s.tags]).casefold(),
+        }
+
+    def _sync_instructors(self) -> None:
+        assert self.course is not None  # noqa: S101 - set by run()
+        rows = db.session.scalars(select(CourseInstructor).where(CourseInstructor.course_id == self.course.id))
+        current = {row.username: row for row in rows}
+        wanted = {name.lower() for name in self.spec.instructors}
+        for name, row in current.items():
+            if name not in wanted:
+                db.session.delete(row)
+        for name in sorted(wanted - current.keys()):
+            db.session.add(CourseInstructor(course_id=self.course.id, username=name))
+
+    def _sync_media(self) -> None:
+        assert self.course is not None  # noqa: S101 - set by run()
+        rows = db.session.scalars(select(MediaFile).where(MediaFile.course_id == self.course.id)).all()
+        by_path = {row.path: row for row in rows}
+        seen: set[int] = set()
+        silent = Tally()  # media are not counted items (content-format.md section 6)
+        for media in self.spec.media:
+            desired = {
+                "course_id": self.course.id,
+                "path": media.path,
+                "sha256": media.sha256,
+                "content_type": media.content_type,
+                "size": len(media.data),
+            }
+            row = by_path.get(media.path)
+            if row is None or row.sha256 != media.sha256:
+                desired["data"] = media.data
+            row, _ = _upsert(row, MediaFile, desired, silent)
+            if row.id is not None:
+                seen.add(row.id)
+        _archive(rows, seen, None)
+
+    def _sync_modules(self) -> dict[str, tuple[Module, ModuleSpec]]:
+        assert self.course is not None  # noqa: S101 - set by run()
+        rows = db.session.scalars(select(Module).where(Module.course_id == self.course.id)).all()
+        by_slug = {row.slug: row for row in rows}
+        synced: dict[str, tuple[Module, ModuleSpec]] = {}
+        for spec in self.spec.modules:
+            desired = {
+                "course_id": self.course.id,
+                "slug": spec.slug,
+                "title": spec.title,
+                "position": spec.position,
+                "is_optional": spec.optional,
+                "intro_html": spec.intro_html,
+            }
+            row, _ = _upsert(by_slug.get(spec.slug), Module, desired, self.tally)
+            synced[spec.slug] = (row, spec)
+        db.session.flush()
+        _archive(rows, {row.id for row, _spec in synced.values()}, self.tally)
+        return synced
+
+    def _sync_lessons(self, modules: dict[str, tuple[Module, ModuleSpec]]) -> list[tuple[Lesson, LessonSpec]]:
+        assert self.course is not None  # noqa: S101 - set by run()
+        rows = db.session.scalars(select(Lesson).where(Lesson.course_id == self.course.id)).all()
+        by_key = {row.key: row for row in rows}
+        synced: list[tuple[Lesson, LessonSpec]] = []
+        for module, module_spec in modules.values():
+            for item in module_spec.items:
+                if not isinstance(item, LessonSpec):
+                    continue
+                row = by_key.get(item.key)
+                desired = {
+                    "course_id": self.course.id,
+                    "module_id": module.id,
+                    "key": item.key,
+                    "slug": item.slug,
+                    "title": item.title,
+                    "position": item.position,
+                    "minutes": item.minutes,
+                    "is_optional": item.optional,
+                    # Links resolve after every lesson has an id; compare the source meanwhile.
+                    "content_hash": item.source_hash,
+                }
+                if row is None or row.content_hash != item.source_hash:
+                    desired["html"] = item.html
+                row, _ = _upsert(row, Lesson, desired, self.tally)
+                synced.append((row, item))
+        db.session.flush()
+        _archive(rows, {row.id for row, _spec in synced}, self.tally)
+        return synced
+
+    def _resolve_lesson_links(self, lessons: list[tuple[Lesson, LessonSpec]]) -> None:
+        ids = {row.key: row.id for row, _spec in lessons}
+
+        def replace(match: re.Match[str]) -> str:
+            target = ids.get(match.group(1))
+            return f"/lessons/{target}" if target is not None else "#"
+
+        for row, spec in lessons:
+            if _LESSON_LINK.search(row.html):
+                row.html = _LESSON_LINK.sub(replace, row.html)
+            elif row.content_hash == spec.source_hash and _LESSON_LINK.search(spec.html):
+                # Unchanged source, but a linked lesson may have a new id: re-resolve.
+                resolved = _LESSON_LINK.sub(replace, spec.html)
+                if resolved != row.html:
+                    row.html = resolved
+
+    def _sync_quizzes(self, modules: dict[str, tuple[Module, ModuleSpec]]) -> None:
+        assert self.course is not None  # noqa: S101 - set by run()
+        rows = db.session.scalars(select(Quiz).where(Quiz.course_id == self.course.id)).all()
+        by_identity = {(row.module_id, row.slug): row for row in rows}
+        synced: list[tuple[Quiz, QuizSpec]] = []
+        for module, module_spec in modules.values():
+            for item in module_spec.items:
+                if isinstance(item, QuizSpec):
+                    row, _ = _upsert(by_identity.get((module.id, item.slug)), Quiz, self._quiz_fields(module, item), self.tally)
+                    synced.append((row, item))
+        db.session.flush()
+        _archive(rows, {row.id for row, _spec in synced}, self.tally)
+        QuestionSync(self.tally).run(synced, [row for row in rows if row.id not in {q.id for q, _ in synced}])
+
+    def _quiz_fields(self, module: Module, spec: QuizSpec) -> dict[str, Any]:
+        assert self.course is not None  # noqa: S101 - set by run()
+        return {
+            "course_id": self.course.id,
+            "module_id": module.id,
+            "slug": spec.slug,
+            "title": spec.title,
+            "position": spec.position,
+            "intro_html": spec.intro_html,
+            "pass_percent": spec.pass_percent,
+            "attempts_allowed": spec.attempts,
+            "time_limit_minutes": spec.time_limit,
+            "grading": spec.grading,
+            "shuffle": spec.shuffle,
+            "draw": spec.draw,
+            "review": spec.review,
+            "is_optional": spec.optional,
+        }
+
+
+def question_keys(questions: Sequence[QuestionSpec]) -> list[str]:
+    """Identity keys: the author's id, else a hash of file and stem plus the
+    question's place among same-stem questions of that file."""
+    seen: Counter[tuple[str, str]] = Counter()
+    keys = []
+    for question in questions:
+        if question.ident:
+            keys.append(f"id:{question.ident}")
+            continue
+        file_name = question.path.replace("\\", "/").rsplit("/", 1)[-1]
+        stem = " ".join(question.stem_source.split())
+        digest = hashlib.sha256(f"{file_name}\n{stem}".encode()).hexdigest()[:20]
+        keys.append(f"stem:{digest}:{seen[(file_name, stem)]}")
+        seen[(file_name, stem)] += 1
+    return keys
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """A stable hash of a question's content."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class QuestionSync:
+    """Upserts the questions of a course's quizzes, versioning changed content."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+
+    def run(self, quizzes: list[tuple[Quiz, QuizSpec]], archived_quizzes: list[Quiz]) -> None:
+        """Sync the questions of ``quizzes``; archive those of quizzes that vanished."""
+        quiz_ids = [quiz.id for quiz, _spec in quizzes] + [quiz.id for quiz in archived_quizzes]
+        current = db.session.execute(
+            select(Question, QuestionVersion.content_hash)
+            .join(
+                QuestionVersion,
+                (QuestionVersion.question_id == Question.id) & (QuestionVersion.number == Question.version),
+            )
+            .where(Question.quiz_id.in_(quiz_ids))
+        ).all()
+        by_identity = {(q.quiz_id, q.key): (q, digest) for q, digest in current}
+        seen: set[int] = set()
+        for quiz, spec in quizzes:
+            for position, (key, question) in enumerate(zip(question_keys(spec.questions), spec.questions, strict=True)):
+                row = self._sync_one(quiz, key, position + 1, question, by_identity.get((quiz.id, key)))
+                seen.add(row.id)
+        _archive([q for q, _digest in current], seen, self.tally)
+
+    def _sync_one(
+        self, quiz: Quiz, key: str, position: int, spec: QuestionSpec, found: tuple[Question, str] | None
+    ) -> Question:
+        content = spec.content()
+        digest = content_hash(content)
+        if found is None:
+            row = Question(quiz_id=quiz.id, key=key, position=position, version=1)
+            db.session.add(row)
+            db.session.flush()
+            self._add_version(row, 1, spec, content, digest)
+            self.tally.add("created")
+            return row
+        row, current_digest = found
+        changed = _update(row, {"position": position})
+        if row.archived_at is not None:
+            row.archived_at, changed = None, True
+        if current_digest != digest:
+            row.version += 1
+            self._add_version(row, row.version, spec, content, digest)
+            changed = True
+        self.tally.add("updated" if changed else "unchanged")
+        return row
+
+    def _add_version(self, row: Question, number: int, spec: QuestionSpec, content: dict[str, Any], digest: str) -> None:
+        db.session.add(
+            QuestionVersion(
+                question_id=row.id,
+                number=number,
+                type=spec.type,
+                points=spec.points,
+                content=content,
+                content_hash=digest,
+            )
+        )
