@@ -42,9 +42,7 @@ def authenticated(allow_password_change: bool = False) -> Callable[[F], F]:
             if user is None:
                 raise Unauthenticated(_("Token tidak ada, tidak sah, atau kedaluwarsa."))
             if user.must_change_password and not allow_password_change:
-                raise Forbidden(
-                    _("Ganti kata sandi awal Anda terlebih dahulu."), code="password_change_required"
-                )
+                raise Forbidden(_("Ganti kata sandi awal Anda terlebih dahulu."), code="password_change_required")
             g.api_user = user
             g.api_token = token
             return view(*args, **kwargs)

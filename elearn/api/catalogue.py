@@ -1,7 +1,182 @@
-"""API: catalogue."""
+"""Catalogue API: course list, course outline, the caller's progress."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import marshmallow as ma
 from flask_smorest import Blueprint
 
-blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="catalogue")
+from elearn.api.auth import api_user, authenticated
+from elearn.catalogue.queries import COMPETENCIES, live_course
+from elearn.core.time import iso
+from elearn.progress.outline import OutlineItem
+from elearn.progress.queries import CourseSummary, course_summaries
+from elearn.progress.services import course_access
+
+blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="Catalogue, outline and progress")
+
+
+class CourseQuerySchema(ma.Schema):
+    q = ma.fields.String(metadata={"description": "search title, summary and tags (case-insensitive)"})
+    competency = ma.fields.String(validate=ma.validate.OneOf(COMPETENCIES))
+
+
+class CourseSummarySchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    summary = ma.fields.String()
+    jp = ma.fields.Integer(required=True)
+    competency = ma.fields.String()
+    level = ma.fields.String()
+    language = ma.fields.String()
+    enrolment = ma.fields.String(metadata={"description": "open | key | approval | closed"})
+    module_count = ma.fields.Integer()
+    lesson_count = ma.fields.Integer()
+    quiz_count = ma.fields.Integer()
+    enrolled = ma.fields.Boolean()
+    enrolment_status = ma.fields.String(allow_none=True)
+    progress_percent = ma.fields.Integer(allow_none=True)
+    tags = ma.fields.List(ma.fields.String())
+    opens = ma.fields.String(allow_none=True)
+    closes = ma.fields.String(allow_none=True)
+
+
+class CourseListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CourseSummarySchema), required=True)
+
+
+class ItemSchema(ma.Schema):
+    type = ma.fields.String(required=True, metadata={"description": "lesson | quiz"})
+    id = ma.fields.Integer(required=True)
+    slug = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    optional = ma.fields.Boolean(required=True)
+    locked = ma.fields.Boolean(required=True)
+    completed = ma.fields.Boolean(required=True)
+    minutes = ma.fields.Integer(allow_none=True)
+
+
+class ModuleSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    position = ma.fields.Integer(required=True)
+    optional = ma.fields.Boolean(required=True)
+    locked = ma.fields.Boolean(required=True)
+    completed = ma.fields.Boolean(required=True)
+    items = ma.fields.List(ma.fields.Nested(ItemSchema), required=True)
+
+
+class CourseDetailSchema(CourseSummarySchema):
+    description_html = ma.fields.String(required=True)
+    modules = ma.fields.List(ma.fields.Nested(ModuleSchema), required=True)
+
+
+class ProgressSchema(ma.Schema):
+    percent = ma.fields.Integer(required=True)
+    completed_items = ma.fields.Integer(required=True)
+    total_items = ma.fields.Integer(required=True)
+    completed = ma.fields.Boolean(required=True)
+    completed_at = ma.fields.String(allow_none=True)
+    certificate = ma.fields.String(allow_none=True)
+
+
+def summary_body(summary: CourseSummary) -> dict[str, Any]:
+    """The API's ``CourseSummary``."""
+    course, enrolment = summary.course, summary.enrolment
+    return {
+        "code": course.code,
+        "title": course.title,
+        "summary": course.summary,
+        "jp": course.jp,
+        "competency": course.competency,
+        "level": course.level,
+        "language": course.language,
+        "enrolment": course.enrolment,
+        "module_count": summary.module_count,
+        "lesson_count": summary.lesson_count,
+        "quiz_count": summary.quiz_count,
+        "enrolled": summary.enrolled,
+        "enrolment_status": enrolment.status if enrolment is not None else None,
+        "progress_percent": summary.progress_percent,
+        "tags": course.tags,
+        "opens": course.opens_on.isoformat() if course.opens_on else None,
+        "closes": course.closes_on.isoformat() if course.closes_on else None,
+    }
+
+
+def item_body(item: OutlineItem) -> dict[str, Any]:
+    """The outline's ``Item`` object."""
+    row = item.row
+    return {
+        "type": row.type,
+        "id": row.id,
+        "slug": row.slug,
+        "title": row.title,
+        "optional": item.optional,
+        "locked": item.locked,
+        "completed": item.completed,
+        "minutes": row.minutes,
+    }
+
+
+@blp.get("/courses")
+@authenticated()
+@blp.arguments(CourseQuerySchema, location="query")
+@blp.response(200, CourseListSchema)
+def list_courses(args: dict[str, str]) -> dict[str, Any]:
+    """The catalogue (archived courses left out), with the caller's enrolment and progress."""
+    summaries = course_summaries(api_user().id, q=args.get("q"), competency=args.get("competency"))
+    return {"items": [summary_body(s) for s in summaries]}
+
+
+@blp.get("/courses/<code>")
+@authenticated()
+@blp.response(200, CourseDetailSchema)
+def get_course(code: str) -> dict[str, Any]:
+    """A course with its modules and items in order; marks are the caller's."""
+    course = live_course(code)
+    access = course_access(api_user(), course)
+    outline = access.outline
+    summary = CourseSummary(
+        course=course,
+        module_count=len(outline.modules),
+        lesson_count=sum(1 for i in outline.items if i.row.type == "lesson"),
+        quiz_count=sum(1 for i in outline.items if i.row.type == "quiz"),
+        required_count=outline.total_items,
+        completed_count=outline.completed_items,
+        enrolment=access.enrolment,
+    )
+    body = summary_body(summary)
+    body["description_html"] = course.description_html
+    body["modules"] = [
+        {
+            "slug": m.row.slug,
+            "title": m.row.title,
+            "position": m.row.position,
+            "optional": m.row.is_optional,
+            "locked": m.locked,
+            "completed": access.is_learning and m.completed,
+            "items": [item_body(i) for i in m.items],
+        }
+        for m in outline.modules
+    ]
+    return body
+
+
+@blp.get("/courses/<code>/progress")
+@authenticated()
+@blp.response(200, ProgressSchema)
+def get_progress(code: str) -> dict[str, Any]:
+    """The caller's progress in a course (zero when not enrolled)."""
+    access = course_access(api_user(), live_course(code))
+    outline, enrolment = access.outline, access.enrolment
+    learning = access.is_learning
+    return {
+        "percent": outline.percent if learning else 0,
+        "completed_items": outline.completed_items if learning else 0,
+        "total_items": outline.total_items,
+        "completed": enrolment is not None and enrolment.completed_at is not None,
+        "completed_at": iso(enrolment.completed_at) if enrolment is not None else None,
+        "certificate": None,
+    }

@@ -1,7 +1,130 @@
-"""API: enrolment."""
+"""Enrolment API: enrol yourself, list, bulk enrol, approve."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import marshmallow as ma
 from flask_smorest import Blueprint
 
-blp = Blueprint("api_enrolment", __name__, url_prefix="/api/v1", description="enrolment")
+from elearn.api.auth import api_user, authenticated
+from elearn.api.schemas import PageArgsSchema, StrictSchema
+from elearn.catalogue.queries import live_course
+from elearn.core.time import iso
+from elearn.enrolment import services
+from elearn.enrolment.models import STATUSES
+from elearn.enrolment.queries import list_enrolments
+from elearn.extensions import db
+
+blp = Blueprint("api_enrolment", __name__, url_prefix="/api/v1", description="Enrolment")
+
+
+class EnrolSchema(StrictSchema):
+    key = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+
+
+class EnrolmentStatusSchema(ma.Schema):
+    status = ma.fields.String(required=True, metadata={"description": "active | pending"})
+
+
+class EnrolmentListArgsSchema(PageArgsSchema):
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+
+
+class EnrolmentItemSchema(ma.Schema):
+    username = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    unit = ma.fields.String(allow_none=True)
+    status = ma.fields.String(required=True)
+    enrolled_at = ma.fields.String(required=True)
+    progress_percent = ma.fields.Integer(required=True)
+    completed_at = ma.fields.String(allow_none=True)
+
+
+class EnrolmentListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(EnrolmentItemSchema), required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+
+
+class BulkEnrolSchema(StrictSchema):
+    usernames = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=64)),
+        required=True,
+        validate=ma.validate.Length(max=10000),
+        metadata={"description": "usernames (or NIPs)"},
+    )
+
+
+class BulkResultSchema(ma.Schema):
+    enrolled = ma.fields.List(ma.fields.String(), required=True)
+    already = ma.fields.List(ma.fields.String(), required=True)
+    unknown = ma.fields.List(ma.fields.String(), required=True)
+    forbidden = ma.fields.List(ma.fields.String(), required=True)
+
+
+@blp.post("/courses/<code>/enrolment")
+@authenticated()
+@blp.arguments(EnrolSchema)
+@blp.response(201, EnrolmentStatusSchema)
+@blp.alt_response(200, schema=EnrolmentStatusSchema, description="already enrolled")
+@blp.alt_response(403, description="wrong_key | enrolment_closed")
+def enrol(body: dict[str, Any], code: str) -> Any:
+    """Enrol the caller (``pending`` for approval courses)."""
+    enrolment, created = services.enrol(api_user(), live_course(code), body.get("key"))
+    db.session.commit()
+    return {"status": enrolment.status}, 201 if created else 200
+
+
+@blp.get("/courses/<code>/enrolments")
+@authenticated()
+@blp.arguments(EnrolmentListArgsSchema, location="query")
+@blp.response(200, EnrolmentListSchema)
+def enrolments(args: dict[str, Any], code: str) -> dict[str, Any]:
+    """Who is enrolled, with progress (instructor of it, coordinator: own units, admin)."""
+    page = list_enrolments(
+        services.actor_of(api_user()),
+        live_course(code),
+        status=args.get("status"),
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    return {
+        "items": [
+            {
+                "username": row.user.username,
+                "name": row.user.name,
+                "unit": row.user.unit_path,
+                "status": row.enrolment.status,
+                "enrolled_at": iso(row.enrolment.enrolled_at),
+                "progress_percent": row.progress_percent,
+                "completed_at": iso(row.enrolment.completed_at),
+            }
+            for row in page.items
+        ],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+@blp.post("/courses/<code>/enrolments")
+@authenticated()
+@blp.arguments(BulkEnrolSchema)
+@blp.response(200, BulkResultSchema)
+def bulk_enrol(body: dict[str, Any], code: str) -> Any:
+    """Enrol people in bulk (coordinator: own units; admin: anyone)."""
+    result = services.bulk_enrol(services.actor_of(api_user()), live_course(code), body["usernames"])
+    db.session.commit()
+    return result
+
+
+@blp.post("/courses/<code>/enrolments/<username>/approve")
+@authenticated()
+@blp.response(200, EnrolmentStatusSchema)
+def approve(code: str, username: str) -> dict[str, str]:
+    """Approve a pending enrolment."""
+    enrolment = services.approve(services.actor_of(api_user()), live_course(code), username)
+    db.session.commit()
+    return {"status": enrolment.status}

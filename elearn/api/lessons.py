@@ -1,7 +1,51 @@
-"""API: lessons."""
+"""Lessons API: reading a lesson completes it for an enrolled learner."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import marshmallow as ma
 from flask_smorest import Blueprint
 
-blp = Blueprint("api_lessons", __name__, url_prefix="/api/v1", description="lessons")
+from elearn.api.auth import api_user, authenticated
+from elearn.api.catalogue import ItemSchema, item_body
+from elearn.extensions import db
+from elearn.progress.services import view_lesson
+
+blp = Blueprint("api_lessons", __name__, url_prefix="/api/v1", description="Lessons")
+
+
+class LessonSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    slug = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    html = ma.fields.String(required=True)
+    minutes = ma.fields.Integer(required=True)
+    course = ma.fields.String(required=True)
+    module = ma.fields.String(required=True)
+    completed = ma.fields.Boolean(required=True)
+    previous = ma.fields.Nested(ItemSchema, allow_none=True)
+    next = ma.fields.Nested(ItemSchema, allow_none=True)
+
+
+@blp.get("/lessons/<int:lesson_id>")
+@authenticated()
+@blp.response(200, LessonSchema)
+@blp.alt_response(403, description="not_enrolled | enrolment_pending | locked")
+def get_lesson(lesson_id: int) -> dict[str, Any]:
+    """A lesson's HTML with its neighbours; records it completed for an enrolled learner."""
+    view = view_lesson(api_user(), lesson_id)
+    db.session.commit()
+    lesson = view.lesson
+    return {
+        "id": lesson.id,
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "html": lesson.html,
+        "minutes": lesson.minutes,
+        "course": view.access.course.code,
+        "module": view.module.row.slug,
+        "completed": view.item.completed,
+        "previous": item_body(view.previous) if view.previous else None,
+        "next": item_body(view.next) if view.next else None,
+    }

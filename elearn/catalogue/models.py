@@ -109,5 +109,3 @@ class MediaFile(IdMixin, Base):
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary)
     archived_at: Mapped[dt.datetime | None]
-
-

@@ -5,8 +5,11 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from elearn.accounts.models import ROLES, User
-from elearn.catalogue.models import CourseInstructor
+from elearn.catalogue.models import Course, CourseInstructor
+from elearn.errors import NotFound
 from elearn.extensions import db
+
+COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
 
 
 def roles_of(user: User) -> list[str]:
@@ -18,3 +21,11 @@ def roles_of(user: User) -> list[str]:
         if named:
             held.add("instructor")
     return [role for role in ROLES if role in held]
+
+
+def live_course(code: str) -> Course:
+    """The non-archived course ``code``, else ``NotFound``."""
+    course = db.session.scalar(select(Course).where(Course.code == code, Course.archived_at.is_(None)))
+    if course is None:
+        raise NotFound(f"course {code} not found")
+    return course

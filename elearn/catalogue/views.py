@@ -1,11 +1,20 @@
-"""Pages: catalogue, my courses, course outline, lesson."""
+"""Pages: catalogue, my courses, course outline, lesson, quiz summary, media."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from elearn.api.auth import bearer_token
+from elearn.catalogue.models import Course, MediaFile
+from elearn.catalogue.queries import COMPETENCIES, live_course
+from elearn.errors import NotFound, Unauthenticated
+from elearn.extensions import db
+from elearn.progress.queries import course_summaries
+from elearn.progress.services import check_item_open, course_access, view_lesson
 
 bp = Blueprint("catalogue", __name__)
 
@@ -13,12 +22,86 @@ bp = Blueprint("catalogue", __name__)
 @bp.get("/")
 @login_required
 def index() -> Any:
-    """The course catalogue."""
-    return render_template("catalogue/index.html", courses=[])
+    """The course catalogue: search, competency filter, JP and progress on every card."""
+    q = request.args.get("q", "").strip()[:100]
+    competency = request.args.get("competency", "")
+    competency = competency if competency in COMPETENCIES else ""
+    summaries = course_summaries(current_user.id, q=q or None, competency=competency or None)
+    return render_template(
+        "catalogue/index.html", summaries=summaries, q=q, competency=competency, competencies=COMPETENCIES
+    )
 
 
 @bp.get("/my")
 @login_required
 def my_courses() -> Any:
-    """The learner's courses."""
-    return render_template("catalogue/index.html", courses=[])
+    """The learner's courses with progress bars and a link to continue."""
+    summaries = course_summaries(current_user.id, enrolled_only=True)
+    return render_template("catalogue/my_courses.html", summaries=summaries)
+
+
+@bp.get("/courses/<code>")
+@login_required
+def course(code: str) -> Any:
+    """A course's outline, with the enrolment form or the learner's progress."""
+    from elearn.enrolment.forms import EnrolForm
+
+    access = course_access(current_user, live_course(code))
+    return render_template("catalogue/course.html", access=access, form=EnrolForm())
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@login_required
+def lesson(lesson_id: int) -> Any:
+    """A lesson page; viewing it completes it for an enrolled learner."""
+    view = view_lesson(current_user, lesson_id)
+    db.session.commit()
+    return render_template("catalogue/lesson.html", view=view)
+
+
+@bp.get("/quizzes/<int:quiz_id>")
+@login_required
+def quiz(quiz_id: int) -> Any:
+    """A quiz's summary (attempts come with the quiz engine)."""
+    from elearn.quizzes.models import Quiz
+
+    found = db.session.execute(
+        select(Quiz, Course)
+        .join(Course, Course.id == Quiz.course_id)
+        .where(Quiz.id == quiz_id, Quiz.archived_at.is_(None), Course.archived_at.is_(None))
+    ).first()
+    if found is None:
+        raise NotFound("quiz not found")
+    quiz_row, course_row = tuple(found)
+    access = course_access(current_user, course_row)
+    located = access.outline.find("quiz", quiz_row.id)
+    if located is None:
+        raise NotFound("quiz not found")
+    check_item_open(access, located[0])
+    return render_template("catalogue/quiz.html", quiz=quiz_row, access=access, module=located[0], item=located[1])
+
+
+@bp.get("/media/<code>/<path:path>")
+def media(code: str, path: str) -> Any:
+    """A course media file, for any signed-in user (session or bearer token)."""
+    if not current_user.is_authenticated:
+        from elearn.accounts.services import user_for_token
+
+        token = bearer_token()
+        if token is None or user_for_token(token) is None:
+            raise Unauthenticated("sign in to see course media")
+    row = db.session.execute(
+        select(MediaFile.sha256, MediaFile.content_type, MediaFile.data)
+        .join(Course, Course.id == MediaFile.course_id)
+        .where(Course.code == code, MediaFile.path == path, MediaFile.archived_at.is_(None))
+    ).first()
+    if row is None:
+        abort(404)
+    digest, content_type, data = tuple(row)
+    response = Response(data, mimetype=content_type)
+    response.set_etag(digest)
+    versioned = request.args.get("v") == digest[:12]
+    # A hashed URL never changes content: cache it for a year (privately: media need sign-in).
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable" if versioned else "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response.make_conditional(request)

@@ -27,3 +27,15 @@ def init_database(app: Flask) -> None:
         if engine.dialect.name == "sqlite" and not getattr(engine, "_elearn_pragmas", False):
             event.listen(engine, "connect", _sqlite_pragmas)
             engine._elearn_pragmas = True  # type: ignore[attr-defined]
+
+
+def insert_ignoring_duplicates(model: type, values: dict[str, Any]) -> None:
+    """INSERT a row unless one with the same key exists (concurrent-safe on both backends)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        db.session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        db.session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())

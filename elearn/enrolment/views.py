@@ -1,17 +1,116 @@
-"""Pages: enrolment management for instructors and coordinators."""
+"""Pages: enrol, and enrolment management for instructors and coordinators."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from elearn.catalogue.models import Course
+from elearn.catalogue.policy import enrols_others, sees_enrolments
+from elearn.catalogue.queries import live_course
+from elearn.enrolment import services
+from elearn.enrolment.bulkinput import names_from_csv, names_from_text
+from elearn.enrolment.forms import BulkEnrolForm, ConfirmForm, EnrolForm
+from elearn.enrolment.models import Enrolment
+from elearn.enrolment.queries import list_enrolments
+from elearn.errors import DomainError, Forbidden
+from elearn.extensions import db
 
 bp = Blueprint("enrolment", __name__)
+PER_PAGE = 50
+
+
+@bp.post("/courses/<code>/enrol")
+@login_required
+def enrol(code: str) -> Any:
+    """Enrol the signed-in learner (a key course needs its key)."""
+    course = live_course(code)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            enrolment, created = services.enrol(current_user, course, form.key.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if enrolment.status == "pending":
+                flash(_("Pendaftaran Anda menunggu persetujuan."), "info")
+            elif created:
+                flash(_("Anda terdaftar di kursus ini. Selamat belajar!"), "success")
+    else:
+        flash(_("Formulir tidak sah. Coba lagi."), "error")
+    return redirect(url_for("catalogue.course", code=course.code))
 
 
 @bp.get("/manage")
 @login_required
 def manage() -> Any:
-    """Courses the caller manages."""
-    return render_template("catalogue/index.html", courses=[])
+    """Courses the caller manages, with their enrolment and pending counts."""
+    actor = services.actor_of(current_user)
+    courses = [
+        c
+        for c in db.session.scalars(select(Course).where(Course.archived_at.is_(None)).order_by(Course.title))
+        if sees_enrolments(actor, c.instructors)
+    ]
+    if not courses:
+        raise Forbidden(_("Anda tidak mengelola kursus apa pun."))
+    counts = {
+        (course_id, status): n
+        for course_id, status, n in db.session.execute(
+            select(Enrolment.course_id, Enrolment.status, func.count())
+            .where(Enrolment.course_id.in_([c.id for c in courses]))
+            .group_by(Enrolment.course_id, Enrolment.status)
+        )
+    }
+    return render_template("enrolment/manage.html", courses=courses, counts=counts)
+
+
+@bp.route("/manage/courses/<code>", methods=["GET", "POST"])
+@login_required
+def manage_course(code: str) -> Any:
+    """Who is enrolled, their progress, pending approvals, and bulk enrolment."""
+    course = live_course(code)
+    actor = services.actor_of(current_user)
+    form = BulkEnrolForm()
+    result = None
+    if form.validate_on_submit() and enrols_others(actor):
+        names = names_from_text(form.names.data or "")
+        if form.file.data:
+            names += names_from_csv(form.file.data.read())
+        if not names:
+            form.names.errors = [_("Isi minimal satu nama pengguna atau NIP.")]
+        else:
+            result = services.bulk_enrol(actor, course, names)
+            db.session.commit()
+    page_number = max(1, request.args.get("page", 1, type=int) or 1)
+    status = request.args.get("status") if request.args.get("status") in ("active", "pending") else None
+    page = list_enrolments(actor, course, status=status, page=page_number, per_page=PER_PAGE)
+    pending = list_enrolments(actor, course, status="pending", page=1, per_page=PER_PAGE)
+    return render_template(
+        "enrolment/manage_course.html",
+        course=course,
+        page=page,
+        pending=pending,
+        status=status,
+        form=form,
+        confirm=ConfirmForm(),
+        result=result,
+        can_enrol=enrols_others(actor),
+    )
+
+
+@bp.post("/manage/courses/<code>/approve/<username>")
+@login_required
+def approve(code: str, username: str) -> Any:
+    """Approve one pending enrolment."""
+    course = live_course(code)
+    if ConfirmForm().validate_on_submit():
+        services.approve(services.actor_of(current_user), course, username)
+        db.session.commit()
+        flash(_("Pendaftaran %(username)s disetujui.", username=username), "success")
+    return redirect(url_for("enrolment.manage_course", code=course.code))

@@ -1,0 +1,176 @@
+"""Enrolment use cases: enrol, approve, bulk enrol. Flush, never commit.
+
+Nobody is ever silently un-enrolled: no service here deletes an enrolment.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from elearn.accounts.models import User
+from elearn.catalogue.models import Course
+from elearn.catalogue.policy import Actor, approves, enrols_others, manages_person
+from elearn.core.time import local_date, now
+from elearn.enrolment.models import Enrolment
+from elearn.errors import Forbidden, NotFound
+from elearn.extensions import db
+
+
+def actor_of(user: User) -> Actor:
+    """The policy's view of ``user``."""
+    return Actor(user_id=user.id, username=user.username, role=user.role, unit_path=user.unit_path)
+
+
+def enrolment_of(user_id: int, course_id: int) -> Enrolment | None:
+    """The user's enrolment in the course, if any."""
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id))
+
+
+def _check_open(course: Course) -> None:
+    if course.enrolment == "closed":
+        raise Forbidden(_("Pendaftaran kursus ini ditutup."), code="enrolment_closed")
+    today = local_date(now(), current_app.config["ELEARN_TIMEZONE"])
+    if course.opens_on is not None and today < course.opens_on:
+        raise Forbidden(
+            _("Pendaftaran dibuka mulai %(date)s.", date=course.opens_on.isoformat()), code="enrolment_closed"
+        )
+    if course.closes_on is not None and today > course.closes_on:
+        raise Forbidden(
+            _("Pendaftaran ditutup sejak %(date)s.", date=course.closes_on.isoformat()), code="enrolment_closed"
+        )
+
+
+def _check_key(course: Course, key: str | None) -> None:
+    # The key lives in the server's environment, never in the content repository.
+    expected = os.environ.get(course.enrolment_key_env or "", "")
+    if not expected or not key or not hmac.compare_digest(key.strip().encode(), expected.encode()):
+        raise Forbidden(_("Kunci pendaftaran salah."), code="wrong_key")
+
+
+def enrol(user: User, course: Course, key: str | None = None) -> tuple[Enrolment, bool]:
+    """Enrol ``user`` by their own request; returns (enrolment, newly created).
+
+    Already enrolled (active or pending): returned unchanged. ``approval``
+    courses give a pending enrolment.
+    """
+    existing = enrolment_of(user.id, course.id)
+    if existing is not None:
+        return existing, False
+    _check_open(course)
+    if course.enrolment == "key":
+        _check_key(course, key)
+    status = "pending" if course.enrolment == "approval" else "active"
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, status=status, enrolled_at=now())
+    if status == "active":
+        enrolment.approved_at = enrolment.enrolled_at
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment, True
+
+
+def approve(actor: Actor, course: Course, username: str) -> Enrolment:
+    """Approve a pending enrolment (idempotent for an active one).
+
+    A coordinator of another unit may not know the person exists: 404.
+    """
+    found = db.session.execute(
+        select(User, Enrolment)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(User.username == username.strip().lower(), Enrolment.course_id == course.id)
+    ).first()
+    if found is None:
+        raise NotFound(_("Pendaftaran tidak ditemukan."))
+    learner, enrolment = tuple(found)
+    if not approves(actor, course.instructors, learner.unit_path):
+        if actor.is_coordinator:
+            raise NotFound(_("Pendaftaran tidak ditemukan."))
+        raise Forbidden(_("Anda tidak berhak menyetujui pendaftaran ini."))
+    if enrolment.status != "active":
+        enrolment.status = "active"
+        enrolment.approved_at = now()
+        enrolment.approved_by_id = actor.user_id
+        db.session.flush()
+    return enrolment
+
+
+@dataclass
+class BulkResult:
+    """Each name lands in exactly one list: unknown, forbidden, already, enrolled."""
+
+    enrolled: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
+
+
+def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult:
+    """Enrol people by username or NIP (coordinators: their units only; admins: anyone).
+
+    Bulk enrolment is an administrative act: it skips the key and approval
+    steps, and activates a pending enrolment.
+    """
+    if not enrols_others(actor):
+        raise Forbidden(_("Hanya koordinator dan admin yang dapat mendaftarkan peserta."))
+    wanted = [name.strip() for name in names if name and name.strip()]
+    users = _users_by_name_or_nip(wanted)
+    enrolments = {
+        e.user_id: e
+        for e in db.session.scalars(
+            select(Enrolment).where(
+                Enrolment.course_id == course.id, Enrolment.user_id.in_([u.id for u in users.values()])
+            )
+        )
+    }
+    result, moment, handled = BulkResult(), now(), set[int]()
+    for name in wanted:
+        user = users.get(name.lower()) or users.get("".join(name.split()))
+        if user is None:
+            result.unknown.append(name)
+        elif not manages_person(actor, user.unit_path):
+            result.forbidden.append(name)
+        elif user.id in handled or (user.id in enrolments and enrolments[user.id].status == "active"):
+            result.already.append(name)
+        else:
+            _activate(enrolments.get(user.id), user, course, actor, moment)
+            handled.add(user.id)
+            result.enrolled.append(name)
+    db.session.flush()
+    return result
+
+
+def _activate(enrolment: Enrolment | None, user: User, course: Course, actor: Actor, moment: object) -> None:
+    if enrolment is None:
+        db.session.add(
+            Enrolment(
+                user_id=user.id,
+                course_id=course.id,
+                status="active",
+                enrolled_at=moment,
+                enrolled_by_id=actor.user_id,
+                approved_at=moment,
+                approved_by_id=actor.user_id,
+            )
+        )
+    else:
+        enrolment.status, enrolment.approved_at, enrolment.approved_by_id = "active", moment, actor.user_id
+
+
+def _users_by_name_or_nip(names: list[str]) -> dict[str, User]:
+    """Users whose username (case-insensitive) or NIP (spaces ignored) is in ``names``."""
+    usernames = {n.lower() for n in names}
+    nips = {"".join(n.split()) for n in names if "".join(n.split()).isdigit()}
+    found: dict[str, User] = {}
+    for start in range(0, max(len(usernames), len(nips)) or 1, 500):
+        chunk_u, chunk_n = sorted(usernames)[start : start + 500], sorted(nips)[start : start + 500]
+        for user in db.session.scalars(select(User).where(or_(User.username.in_(chunk_u), User.nip.in_(chunk_n)))):
+            found[user.username] = user
+            if user.nip:
+                found[user.nip] = user
+    return found

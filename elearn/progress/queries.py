@@ -1,0 +1,144 @@
+"""Progress read models: catalogue cards with the learner's progress, done counts.
+
+Aggregated in SQL: a fixed number of queries whatever the number of courses,
+modules, lessons and enrolments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, func, select
+
+from elearn.catalogue.models import Course, Lesson, Module
+from elearn.enrolment.models import Enrolment
+from elearn.extensions import db
+from elearn.progress.models import LessonCompletion
+from elearn.quizzes.models import Quiz, QuizResult
+
+
+@dataclass
+class CourseSummary:
+    """A catalogue card / API ``CourseSummary`` (plus its enrolment for links)."""
+
+    course: Course
+    module_count: int = 0
+    lesson_count: int = 0
+    quiz_count: int = 0
+    required_count: int = 0
+    completed_count: int = 0
+    enrolment: Enrolment | None = None
+
+    @property
+    def enrolled(self) -> bool:
+        """Only an active enrolment counts as enrolled."""
+        return self.enrolment is not None and self.enrolment.status == "active"
+
+    @property
+    def progress_percent(self) -> int | None:
+        """floor(100 × done / required) when enrolled, else None."""
+        if not self.enrolled:
+            return None
+        if self.required_count == 0:
+            return 100
+        return (100 * self.completed_count) // self.required_count
+
+
+def _required(optional_column: object) -> object:
+    """1 when an item counts towards progress (it and its module are not optional)."""
+    return case((and_(optional_column.is_(False), Module.is_optional.is_(False)), 1), else_=0)  # type: ignore[attr-defined]
+
+
+def _item_counts(model: type[Lesson] | type[Quiz], course_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per course: (live items, required items)."""
+    rows = db.session.execute(
+        select(model.course_id, func.count(), func.sum(_required(model.is_optional)))
+        .join(Module, Module.id == model.module_id)
+        .where(model.course_id.in_(course_ids), model.archived_at.is_(None), Module.archived_at.is_(None))
+        .group_by(model.course_id)
+    )
+    return {course_id: (total, int(required or 0)) for course_id, total, required in rows}
+
+
+def _done_query(model: type[Lesson] | type[Quiz]) -> Select[tuple[int, int, int]]:
+    """Per (user, course): required items of ``model`` done (lesson viewed, quiz passed)."""
+    if model is Lesson:
+        done = select(LessonCompletion.user_id, Lesson.course_id, func.count()).join(
+            Lesson, Lesson.id == LessonCompletion.lesson_id
+        )
+    else:
+        done = (
+            select(QuizResult.user_id, Quiz.course_id, func.count())
+            .join(Quiz, Quiz.id == QuizResult.quiz_id)
+            .where(QuizResult.is_passed.is_(True))
+        )
+    return (
+        done.join(Module, Module.id == model.module_id)
+        .where(model.archived_at.is_(None), Module.archived_at.is_(None), _required(model.is_optional) == 1)
+        .group_by(done.selected_columns[0], model.course_id)
+    )
+
+
+def completed_counts(user_ids: Iterable[int], course_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """Required items done per (user, course), aggregated in SQL (two queries)."""
+    users, courses = list(user_ids), list(course_ids)
+    result: dict[tuple[int, int], int] = {}
+    if not users or not courses:
+        return result
+    for model in (Lesson, Quiz):
+        query = _done_query(model).where(model.course_id.in_(courses))
+        column = LessonCompletion.user_id if model is Lesson else QuizResult.user_id
+        for user_id, course_id, n in db.session.execute(query.where(column.in_(users))):
+            result[(user_id, course_id)] = result.get((user_id, course_id), 0) + n
+    return result
+
+
+def required_totals(course_ids: list[int]) -> dict[int, int]:
+    """Required items per course."""
+    lessons, quizzes = _item_counts(Lesson, course_ids), _item_counts(Quiz, course_ids)
+    return {cid: lessons.get(cid, (0, 0))[1] + quizzes.get(cid, (0, 0))[1] for cid in course_ids}
+
+
+def course_summaries(
+    user_id: int, *, q: str | None = None, competency: str | None = None, enrolled_only: bool = False
+) -> list[CourseSummary]:
+    """Live courses (filtered) with counts and the user's enrolment and progress."""
+    query = select(Course).where(Course.archived_at.is_(None)).order_by(Course.title, Course.code)
+    if q and q.strip():
+        query = query.where(Course.search_text.contains(q.strip().casefold(), autoescape=True))
+    if competency:
+        query = query.where(Course.competency == competency)
+    if enrolled_only:
+        query = query.join(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == user_id))
+    courses = db.session.scalars(query).all()
+    ids = [c.id for c in courses]
+    if not ids:
+        return []
+    modules: dict[int, int] = {
+        course_id: n
+        for course_id, n in db.session.execute(
+            select(Module.course_id, func.count())
+            .where(Module.course_id.in_(ids), Module.archived_at.is_(None))
+            .group_by(Module.course_id)
+        )
+    }
+    lessons, quizzes = _item_counts(Lesson, ids), _item_counts(Quiz, ids)
+    enrolments = {
+        e.course_id: e
+        for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id.in_(ids)))
+    }
+    active = [cid for cid, e in enrolments.items() if e.status == "active"]
+    done = completed_counts([user_id], active)
+    return [
+        CourseSummary(
+            course=c,
+            module_count=modules.get(c.id, 0),
+            lesson_count=lessons.get(c.id, (0, 0))[0],
+            quiz_count=quizzes.get(c.id, (0, 0))[0],
+            required_count=lessons.get(c.id, (0, 0))[1] + quizzes.get(c.id, (0, 0))[1],
+            completed_count=done.get((user_id, c.id), 0),
+            enrolment=enrolments.get(c.id),
+        )
+        for c in courses
+    ]

@@ -1,0 +1,127 @@
+"""Progress use cases: view a lesson (which completes it), record course completion once.
+
+Completion is recorded once, with its time, and never reverted: nothing here
+(or in a content load) clears ``Enrolment.completed_at``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from elearn.accounts.models import User
+from elearn.catalogue.models import Course, Lesson
+from elearn.catalogue.policy import reads_any_lesson
+from elearn.core.database import insert_ignoring_duplicates
+from elearn.core.time import now
+from elearn.enrolment.models import Enrolment
+from elearn.enrolment.services import actor_of, enrolment_of
+from elearn.errors import Forbidden, NotFound
+from elearn.extensions import db
+from elearn.progress.models import LessonCompletion
+from elearn.progress.outline import Outline, OutlineItem, OutlineModule, load_outline
+from elearn.signals import course_completed
+
+
+@dataclass
+class CourseAccess:
+    """A course as one user may use it: their enrolment and outline."""
+
+    course: Course
+    enrolment: Enrolment | None
+    outline: Outline
+    is_staff: bool  # instructor of it, coordinator or admin: reads without enrolling
+
+    @property
+    def is_learning(self) -> bool:
+        """An active enrolment: progress is recorded and locks apply."""
+        return self.enrolment is not None and self.enrolment.status == "active"
+
+
+def course_access(user: User, course: Course) -> CourseAccess:
+    """The user's enrolment and outline of ``course`` (outline marks only when enrolled)."""
+    enrolment = enrolment_of(user.id, course.id)
+    learning = enrolment is not None and enrolment.status == "active"
+    outline = load_outline(course, user.id if learning else None)
+    if not learning:
+        outline.clear_marks()
+    staff = reads_any_lesson(actor_of(user), course.instructors)
+    return CourseAccess(course, enrolment, outline, staff)
+
+
+@dataclass
+class LessonView:
+    """What a lesson page or the lesson API shows."""
+
+    lesson: Lesson
+    access: CourseAccess
+    module: OutlineModule
+    item: OutlineItem
+    previous: OutlineItem | None
+    next: OutlineItem | None
+
+
+def _live_lesson(lesson_id: int) -> tuple[Lesson, Course]:
+    found = db.session.execute(
+        select(Lesson, Course)
+        .join(Course, Course.id == Lesson.course_id)
+        .where(Lesson.id == lesson_id, Lesson.archived_at.is_(None), Course.archived_at.is_(None))
+    ).first()
+    if found is None:
+        raise NotFound(_("Pelajaran tidak ditemukan."))
+    return tuple(found)
+
+
+def check_item_open(access: CourseAccess, module: OutlineModule) -> None:
+    """Refuse an item the user may not open: not enrolled, pending, or locked."""
+    if access.is_learning:
+        if module.locked and not access.is_staff:
+            raise Forbidden(_("Modul ini masih terkunci."), code="locked")
+        return
+    if access.is_staff:
+        return
+    if access.enrolment is not None and access.enrolment.status == "pending":
+        raise Forbidden(_("Pendaftaran Anda masih menunggu persetujuan."), code="enrolment_pending")
+    raise Forbidden(_("Anda belum terdaftar di kursus ini."), code="not_enrolled")
+
+
+def view_lesson(user: User, lesson_id: int) -> LessonView:
+    """Open a lesson; for an enrolled learner this records it as completed."""
+    lesson, course = _live_lesson(lesson_id)
+    access = course_access(user, course)
+    found = access.outline.find("lesson", lesson.id)
+    if found is None:  # its module was archived
+        raise NotFound(_("Pelajaran tidak ditemukan."))
+    module, item = found
+    check_item_open(access, module)
+    if access.is_learning and not module.locked:
+        _record_lesson(user, lesson, access, item)
+    previous, following = access.outline.neighbours(item)
+    return LessonView(lesson, access, module, item, previous, following)
+
+
+def _record_lesson(user: User, lesson: Lesson, access: CourseAccess, item: OutlineItem) -> None:
+    assert access.enrolment is not None  # noqa: S101 - is_learning
+    moment = now()
+    if not item.completed:
+        insert_ignoring_duplicates(
+            LessonCompletion, {"user_id": user.id, "lesson_id": lesson.id, "completed_at": moment}
+        )
+        item.completed = True
+        access.outline.apply_locks()
+    access.enrolment.last_lesson_id = lesson.id
+    access.enrolment.last_activity_at = moment
+    record_completion(access.enrolment, access.outline)
+    db.session.flush()
+
+
+def record_completion(enrolment: Enrolment, outline: Outline) -> bool:
+    """Record the course complete, once, if every required item is done; whether it happened now."""
+    if enrolment.completed_at is not None or not outline.is_complete:
+        return False
+    enrolment.completed_at = now()
+    db.session.flush()
+    course_completed.send(enrolment)
+    return True
