@@ -11,7 +11,9 @@ from flask_wtf import CSRFProtect
 from elearn.api.base import ElearnApi
 from elearn.core.models import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after the adapter's commit, so rendering the response
+# does not reload what the request already has.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

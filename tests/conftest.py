@@ -71,6 +71,7 @@ def _empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+    db.session.expunge_all()
 
 
 @pytest.fixture
