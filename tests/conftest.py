@@ -139,3 +139,21 @@ def count_queries(app: Flask) -> Callable[[], Any]:
 
 
 pytest_plugins = ["tests.factories"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogues (as ``make translations`` does) when
+    pytest runs on its own."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "elearn" / "translations"
+    for po_path in root.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)

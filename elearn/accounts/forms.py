@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 
 class LoginForm(FlaskForm):
@@ -27,4 +27,4 @@ class PasswordChangeForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """Switch the interface language."""
 
-    locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    locale = StringField(_l("Bahasa"), validators=[DataRequired(), AnyOf(["id", "en"])])

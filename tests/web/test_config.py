@@ -1,0 +1,70 @@
+"""Configuration is validated at start-up; production refuses a missing secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_settings
+from elearn import create_app
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ELEARN_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="ELEARN_SECRET_KEY is required when ELEARN_ENV=production"):
+        create_app({"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "", "ELEARN_DATABASE_URL": "sqlite://"})
+
+
+def test_production_turns_on_secure_cookies_and_hsts(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "ELEARN_ENV": "production",
+            "ELEARN_SECRET_KEY": "x" * 48,
+            "ELEARN_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/login")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"ELEARN_ENV": "staging"}, "ELEARN_ENV must be one of"),
+        ({"ELEARN_JP_TARGET": "dua puluh"}, "ELEARN_JP_TARGET must be a whole number"),
+        ({"ELEARN_TIMEZONE": "Asia/Sorong"}, "ELEARN_TIMEZONE 'Asia/Sorong' is not a known time zone"),
+        ({"ELEARN_DATABASE_URL": "mysql://x"}, "ELEARN_DATABASE_URL must be an SQLite or PostgreSQL URL"),
+        ({"ELEARN_BASE_URL": "ftp://x"}, "ELEARN_BASE_URL must start with"),
+        ({"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "short"}, "at least 32 characters"),
+    ],
+)
+def test_bad_values_are_refused_with_a_message_naming_the_variable(
+    values: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(values, tmp_path)
+
+
+def test_defaults_follow_the_cli_contract(tmp_path: Path) -> None:
+    settings = load_settings({}, tmp_path)
+    assert settings.env == "development"
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.jp_target == 20
+    assert settings.content_dir == "content"
+    assert settings.base_url == "http://127.0.0.1:5000"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'elearn.db'}"
+    assert settings.redis_url is None
+    assert len(settings.secret_key) >= 32
+
+
+def test_the_environment_wins_over_the_dotenv_file(tmp_path: Path) -> None:
+    from config import read_environment
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("ELEARN_JP_TARGET=30\nELEARN_TIMEZONE=Asia/Jayapura\nOTHER=1\n")
+    values = read_environment({"ELEARN_JP_TARGET": "25"}, dotenv)
+    assert values == {"ELEARN_JP_TARGET": "25", "ELEARN_TIMEZONE": "Asia/Jayapura"}
