@@ -30,9 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
     )
-    app.config.update(
-        {k: v for k, v in overrides.items() if not (k.startswith("ELEARN_") and isinstance(v, str))}
-    )
+    app.config.update({k: v for k, v in overrides.items() if not (k.startswith("ELEARN_") and isinstance(v, str))})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -51,9 +51,7 @@ def import_command(file: Path) -> None:
 
 @users.command("create")
 @click.argument("username")
-@click.option(
-    "--role", type=click.Choice(ROLES), required=True, help="learner, instructor, coordinator or admin"
-)
+@click.option("--role", type=click.Choice(ROLES), required=True, help="learner, instructor, coordinator or admin")
 @click.option("--password", help="chosen password; omitted: a one-time password is generated and printed")
 @click.option("--nip", help="18-digit NIP (required for learners)")
 @click.option("--name", help="full name (default: the username)")

@@ -14,7 +14,6 @@ from elearn.core.time import now
 ROLES = ("learner", "instructor", "coordinator", "admin")
 
 
-
 class Unit(IdMixin, Base):
     """An organisational unit; ``path`` is the full path, e.g. ``Kota Sorong/Dinas Kesehatan``.
 

@@ -186,7 +186,8 @@ def _users_by_username(usernames: list[str]) -> dict[str, User]:
 def _nip_owners(nips: list[str]) -> dict[str, str]:
     owners: dict[str, str] = {}
     for chunk in _chunks(nips):
-        owners.update({nip: name for nip, name in db.session.execute(select(User.nip, User.username).where(User.nip.in_(chunk)))})
+        rows = db.session.execute(select(User.nip, User.username).where(User.nip.in_(chunk)))
+        owners.update({nip: name for nip, name in rows if nip})
     return {nip: name for nip, name in owners.items() if nip}
 
 

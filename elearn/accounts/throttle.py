@@ -48,9 +48,7 @@ class DatabaseThrottle:
         """Count one failed sign-in for ``username`` and forget its expired ones."""
         current = now()
         db.session.execute(
-            delete(LoginFailure).where(
-                LoginFailure.username == username, LoginFailure.failed_at <= current - WINDOW
-            )
+            delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.failed_at <= current - WINDOW)
         )
         db.session.add(LoginFailure(username=username, failed_at=current))
         db.session.flush()

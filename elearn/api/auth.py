@@ -15,7 +15,7 @@ from elearn.accounts.services import user_for_token
 from elearn.errors import Forbidden, Unauthenticated
 
 F = TypeVar("F", bound=Callable[..., Any])
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def bearer_token() -> str | None:

@@ -11,7 +11,8 @@ class ErrorBodySchema(ma.Schema):
 
     code = ma.fields.String(required=True, metadata={"description": "snake_case error code"})
     message = ma.fields.String(required=True)
-    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    # "fields" would shadow Schema.fields: declare it under another attribute name.
+    field_errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), data_key="fields")
 
 
 class ErrorSchema(ma.Schema):

@@ -60,7 +60,8 @@ class BulkEnrolSchema(StrictSchema):
 class BulkResultSchema(ma.Schema):
     enrolled = ma.fields.List(ma.fields.String(), required=True)
     already = ma.fields.List(ma.fields.String(), required=True)
-    unknown = ma.fields.List(ma.fields.String(), required=True)
+    # "unknown" would shadow Schema.unknown (the unknown-fields policy).
+    unknown_names = ma.fields.List(ma.fields.String(), required=True, data_key="unknown", attribute="unknown")
     forbidden = ma.fields.List(ma.fields.String(), required=True)
 
 

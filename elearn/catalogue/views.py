@@ -72,7 +72,7 @@ def quiz(quiz_id: int) -> Any:
     ).first()
     if found is None:
         raise NotFound("quiz not found")
-    quiz_row, course_row = tuple(found)
+    quiz_row, course_row = found
     access = course_access(current_user, course_row)
     located = access.outline.find("quiz", quiz_row.id)
     if located is None:
@@ -97,7 +97,7 @@ def media(code: str, path: str) -> Any:
     ).first()
     if row is None:
         abort(404)
-    digest, content_type, data = tuple(row)
+    digest, content_type, data = row
     response = Response(data, mimetype=content_type)
     response.set_etag(digest)
     versioned = request.args.get("v") == digest[:12]

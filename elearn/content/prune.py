@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import CursorResult, delete, exists, select
 
 from elearn.catalogue.models import Course, Lesson, MediaFile, Module
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
 from elearn.quizzes.models import Attempt, Question, QuestionVersion, Quiz, QuizResult
+
+
+def _execute(statement: Any) -> CursorResult[Any]:
+    return cast(CursorResult[Any], db.session.execute(statement))
 
 
 def prune_archived(course_codes: Sequence[str]) -> int:
@@ -25,9 +30,9 @@ def prune_archived(course_codes: Sequence[str]) -> int:
     )
     question_ids = db.session.scalars(untouched_questions).all()
     if question_ids:
-        db.session.execute(delete(QuestionVersion).where(QuestionVersion.question_id.in_(question_ids)))
-        count += db.session.execute(delete(Question).where(Question.id.in_(question_ids))).rowcount
-    count += db.session.execute(
+        _execute(delete(QuestionVersion).where(QuestionVersion.question_id.in_(question_ids)))
+        count += _execute(delete(Question).where(Question.id.in_(question_ids))).rowcount
+    count += _execute(
         delete(Quiz).where(
             Quiz.course_id.in_(course_ids),
             Quiz.archived_at.is_not(None),
@@ -36,7 +41,7 @@ def prune_archived(course_codes: Sequence[str]) -> int:
             ~exists().where(Question.quiz_id == Quiz.id),
         )
     ).rowcount
-    count += db.session.execute(
+    count += _execute(
         delete(Lesson).where(
             Lesson.course_id.in_(course_ids),
             Lesson.archived_at.is_not(None),
@@ -44,7 +49,7 @@ def prune_archived(course_codes: Sequence[str]) -> int:
             ~exists().where(Enrolment.last_lesson_id == Lesson.id),
         )
     ).rowcount
-    count += db.session.execute(
+    count += _execute(
         delete(Module).where(
             Module.course_id.in_(course_ids),
             Module.archived_at.is_not(None),
@@ -52,5 +57,5 @@ def prune_archived(course_codes: Sequence[str]) -> int:
             ~exists().where(Quiz.module_id == Module.id),
         )
     ).rowcount
-    db.session.execute(delete(MediaFile).where(MediaFile.course_id.in_(course_ids), MediaFile.archived_at.is_not(None)))
+    _execute(delete(MediaFile).where(MediaFile.course_id.in_(course_ids), MediaFile.archived_at.is_not(None)))
     return count

@@ -248,7 +248,9 @@ class CourseSync:
         for module, module_spec in modules.values():
             for item in module_spec.items:
                 if isinstance(item, QuizSpec):
-                    row, _ = _upsert(by_identity.get((module.id, item.slug)), Quiz, self._quiz_fields(module, item), self.tally)
+                    row, _ = _upsert(
+                        by_identity.get((module.id, item.slug)), Quiz, self._quiz_fields(module, item), self.tally
+                    )
                     synced.append((row, item))
         db.session.flush()
         _archive(rows, {row.id for row, _spec in synced}, self.tally)
@@ -344,7 +346,9 @@ class QuestionSync:
         self.tally.add("updated" if changed else "unchanged")
         return row
 
-    def _add_version(self, row: Question, number: int, spec: QuestionSpec, content: dict[str, Any], digest: str) -> None:
+    def _add_version(
+        self, row: Question, number: int, spec: QuestionSpec, content: dict[str, Any], digest: str
+    ) -> None:
         db.session.add(
             QuestionVersion(
                 question_id=row.id,

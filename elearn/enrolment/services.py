@@ -5,6 +5,7 @@ Nobody is ever silently un-enrolled: no service here deletes an enrolment.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import os
 from collections.abc import Sequence
@@ -87,7 +88,7 @@ def approve(actor: Actor, course: Course, username: str) -> Enrolment:
     ).first()
     if found is None:
         raise NotFound(_("Pendaftaran tidak ditemukan."))
-    learner, enrolment = tuple(found)
+    learner, enrolment = found
     if not approves(actor, course.instructors, learner.unit_path):
         if actor.is_coordinator:
             raise NotFound(_("Pendaftaran tidak ditemukan."))
@@ -145,7 +146,7 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
     return result
 
 
-def _activate(enrolment: Enrolment | None, user: User, course: Course, actor: Actor, moment: object) -> None:
+def _activate(enrolment: Enrolment | None, user: User, course: Course, actor: Actor, moment: dt.datetime) -> None:
     if enrolment is None:
         db.session.add(
             Enrolment(

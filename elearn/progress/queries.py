@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Result, Select, and_, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from elearn.catalogue.models import Course, Lesson, Module
 from elearn.enrolment.models import Enrolment
@@ -45,14 +46,14 @@ class CourseSummary:
         return (100 * self.completed_count) // self.required_count
 
 
-def _required(optional_column: object) -> object:
+def _required(optional_column: InstrumentedAttribute[bool]) -> ColumnElement[int]:
     """1 when an item counts towards progress (it and its module are not optional)."""
-    return case((and_(optional_column.is_(False), Module.is_optional.is_(False)), 1), else_=0)  # type: ignore[attr-defined]
+    return case((and_(optional_column.is_(False), Module.is_optional.is_(False)), 1), else_=0)
 
 
 def _item_counts(model: type[Lesson] | type[Quiz], course_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per course: (live items, required items)."""
-    rows = db.session.execute(
+    rows: Result[int, int, int | None] = db.session.execute(
         select(model.course_id, func.count(), func.sum(_required(model.is_optional)))
         .join(Module, Module.id == model.module_id)
         .where(model.course_id.in_(course_ids), model.archived_at.is_(None), Module.archived_at.is_(None))
@@ -61,8 +62,9 @@ def _item_counts(model: type[Lesson] | type[Quiz], course_ids: list[int]) -> dic
     return {course_id: (total, int(required or 0)) for course_id, total, required in rows}
 
 
-def _done_query(model: type[Lesson] | type[Quiz]) -> Select[tuple[int, int, int]]:
+def _done_query(model: type[Lesson] | type[Quiz]) -> Select[int, int, int]:
     """Per (user, course): required items of ``model`` done (lesson viewed, quiz passed)."""
+    done: Select[int, int, int]
     if model is Lesson:
         done = select(LessonCompletion.user_id, Lesson.course_id, func.count()).join(
             Lesson, Lesson.id == LessonCompletion.lesson_id
@@ -89,7 +91,8 @@ def completed_counts(user_ids: Iterable[int], course_ids: Iterable[int]) -> dict
     for model in (Lesson, Quiz):
         query = _done_query(model).where(model.course_id.in_(courses))
         column = LessonCompletion.user_id if model is Lesson else QuizResult.user_id
-        for user_id, course_id, n in db.session.execute(query.where(column.in_(users))):
+        rows: Result[int, int, int] = db.session.execute(query.where(column.in_(users)))
+        for user_id, course_id, n in rows:
             result[(user_id, course_id)] = result.get((user_id, course_id), 0) + n
     return result
 

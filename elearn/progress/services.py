@@ -71,7 +71,8 @@ def _live_lesson(lesson_id: int) -> tuple[Lesson, Course]:
     ).first()
     if found is None:
         raise NotFound(_("Pelajaran tidak ditemukan."))
-    return tuple(found)
+    lesson, course = found
+    return lesson, course
 
 
 def check_item_open(access: CourseAccess, module: OutlineModule) -> None:

@@ -57,7 +57,10 @@ def test_failures_counted_by_one_worker_lock_the_username_on_another(
     first, second = (worker.test_client() for worker in two_workers)
     for n in range(10):
         worker = first if n % 2 else second
-        assert worker.post("/api/v1/auth/token", json={"username": "siti", "password": "salah-sekali-123"}).status_code == 401
+        assert (
+            worker.post("/api/v1/auth/token", json={"username": "siti", "password": "salah-sekali-123"}).status_code
+            == 401
+        )
     for worker in (first, second):
         response = worker.post("/api/v1/auth/token", json={"username": "siti", "password": PASSWORD})
         assert response.status_code == 429

@@ -26,7 +26,8 @@ def users_count() -> int:
 def test_import_creates_users_and_prints_one_time_passwords(app: Flask, tmp_path: Path) -> None:
     csv_file = tmp_path / "pegawai.csv"
     csv_file.write_text(
-        "\ufeff" + HEADER
+        "\ufeff"
+        + HEADER
         + "siti,198703152010012003,Siti Aminah,siti@example.go.id,Pemerintah Kota Sorong/Dinas Kesehatan,Perawat,,\n"
         + "yohana,,Yohana Kambu,,Pemerintah Kota Sorong,Analis SDM,coordinator,Rahasia-Sorong-2026\n",
         encoding="utf-8",
@@ -85,7 +86,9 @@ def test_a_nip_of_another_existing_user_is_refused(app: Flask, tmp_path: Path) -
     first.write_text(HEADER + "siti,198703152010012003,Siti,,Kota Sorong,,,\n")
     run(app, "users", "import", str(first))
     second = tmp_path / "2.csv"
-    second.write_text(HEADER + "ani,199103152015032001,Ani,,Kota Sorong,,,\nsiti2,198703152010012003,Siti,,Kota Sorong,,,\n")
+    second.write_text(
+        HEADER + "ani,199103152015032001,Ani,,Kota Sorong,,,\nsiti2,198703152010012003,Siti,,Kota Sorong,,,\n"
+    )
     result = run(app, "users", "import", str(second))
     assert result.exit_code == 1
     assert f"{second}:3: NIP 198703152010012003 already belongs to user siti" in result.output

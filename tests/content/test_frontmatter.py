@@ -94,9 +94,7 @@ def test_a_missing_required_key_is_reported_on_line_one() -> None:
 
 
 def test_a_duplicate_key_is_reported_where_it_repeats() -> None:
-    assert messages("---\ntitle: a\njp: 2\ntitle: b\n---\n") == [
-        "f.md:4: duplicate key 'title' (first on line 2)"
-    ]
+    assert messages("---\ntitle: a\njp: 2\ntitle: b\n---\n") == ["f.md:4: duplicate key 'title' (first on line 2)"]
 
 
 def test_wrong_types_are_reported_at_the_value_line_naming_key_and_type() -> None:
@@ -210,8 +208,24 @@ def test_several_problems_are_all_reported_at_once() -> None:
 
 
 FRONT_MATTER_LINES = [
-    "---", "...", "code: AB", "title: no", "jp: 300", "tags: [a", "tags:", "- a", "  - b", "opens: 2024-02-30",
-    "titel: z", "? [a]\n: b", "&a x: *a", "level: {a: b}", "\x00", "\t", "pass: .5", "include: [x.gift]",
+    "---",
+    "...",
+    "code: AB",
+    "title: no",
+    "jp: 300",
+    "tags: [a",
+    "tags:",
+    "- a",
+    "  - b",
+    "opens: 2024-02-30",
+    "titel: z",
+    "? [a]\n: b",
+    "&a x: *a",
+    "level: {a: b}",
+    "\x00",
+    "\t",
+    "pass: .5",
+    "include: [x.gift]",
 ]
 
 

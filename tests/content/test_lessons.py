@@ -34,8 +34,13 @@ def lessons_of(course: CourseSpec) -> list[LessonSpec]:
     return [item for module in course.modules for item in module.items if isinstance(item, LessonSpec)]
 
 
-def render(markdown_text: str, *, index: CourseIndex | None = None, file_rel: str = "01-a/01-x.md",
-           iframe_hosts: tuple[str, ...] = ()) -> tuple[str, list[str]]:
+def render(
+    markdown_text: str,
+    *,
+    index: CourseIndex | None = None,
+    file_rel: str = "01-a/01-x.md",
+    iframe_hosts: tuple[str, ...] = (),
+) -> tuple[str, list[str]]:
     issues = IssueList("x.md")
     renderer = BodyRenderer(markdown_text, issues, index=index, file_rel=file_rel, iframe_hosts=iframe_hosts)
     html = renderer.render(markdown_text, 1)
@@ -51,11 +56,14 @@ INDEX = CourseIndex(
 
 
 def test_a_lesson_takes_its_title_from_front_matter_then_first_heading_then_slug(tmp_path: Path) -> None:
-    course, problems = parse_course(tmp_path, {
-        "01-dasar/01-judul.md": "---\ntitle: Dari front matter\n---\n# Heading\n",
-        "01-dasar/02-heading.md": "Intro\n\n# Dari heading {#anchor}\n\ntext\n",
-        "01-dasar/03-tanpa-judul.md": "## Only level two\n",
-    })
+    course, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-judul.md": "---\ntitle: Dari front matter\n---\n# Heading\n",
+            "01-dasar/02-heading.md": "Intro\n\n# Dari heading {#anchor}\n\ntext\n",
+            "01-dasar/03-tanpa-judul.md": "## Only level two\n",
+        },
+    )
     assert problems == []
     assert [lesson.title for lesson in lessons_of(course)] == ["Dari front matter", "Dari heading", "tanpa-judul"]
 
@@ -66,21 +74,27 @@ def test_first_heading_understands_setext_and_skips_code() -> None:
 
 
 def test_minutes_default_to_words_at_200_a_minute_rounded_up_and_at_least_one(tmp_path: Path) -> None:
-    course, problems = parse_course(tmp_path, {
-        "01-dasar/01-short.md": "Tiga kata saja\n",
-        "01-dasar/02-long.md": "kata " * 401,
-        "01-dasar/03-set.md": "---\nminutes: 15\n---\nshort\n",
-    })
+    course, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-short.md": "Tiga kata saja\n",
+            "01-dasar/02-long.md": "kata " * 401,
+            "01-dasar/03-set.md": "---\nminutes: 15\n---\nshort\n",
+        },
+    )
     assert problems == []
     assert [lesson.minutes for lesson in lessons_of(course)] == [1, 3, 15]
     assert reading_minutes("") == 1
 
 
 def test_a_lesson_key_is_its_id_or_module_slug_and_slug(tmp_path: Path) -> None:
-    course, problems = parse_course(tmp_path, {
-        "01-dasar/01-a.md": "---\nid: pengantar-asn\noptional: true\n---\nA\n",
-        "01-dasar/02-b.md": "B\n",
-    })
+    course, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-a.md": "---\nid: pengantar-asn\noptional: true\n---\nA\n",
+            "01-dasar/02-b.md": "B\n",
+        },
+    )
     assert problems == []
     first, second = lessons_of(course)
     assert (first.key, first.slug, first.optional, first.position) == ("pengantar-asn", "a", True, 1)
@@ -88,9 +102,12 @@ def test_a_lesson_key_is_its_id_or_module_slug_and_slug(tmp_path: Path) -> None:
 
 
 def test_lesson_front_matter_errors_name_the_key_and_line(tmp_path: Path) -> None:
-    _, problems = parse_course(tmp_path, {
-        "01-dasar/01-a.md": "---\nid: has space\nminutes: 0\noptinal: true\n---\nA\n",
-    })
+    _, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-a.md": "---\nid: has space\nminutes: 0\noptinal: true\n---\nA\n",
+        },
+    )
     assert problems == [
         "content/pelayanan/01-dasar/01-a.md:2: 'id' must be letters, digits, '.', '_' or '-' (no spaces or '/') "
         "(got 'has space')",
@@ -100,13 +117,16 @@ def test_lesson_front_matter_errors_name_the_key_and_line(tmp_path: Path) -> Non
 
 
 def test_media_links_in_markdown_and_raw_html_become_versioned_media_urls(tmp_path: Path) -> None:
-    course, problems = parse_course(tmp_path, {
-        "media/docs/guide.pdf": b"%PDF",
-        "01-dasar/01-a.md": (
-            "![logo](../media/logo.png) ![same](media/logo.png)\n\n"
-            '<img src="../media/logo.png"> <a href="media/docs/guide.pdf#page=2">guide</a>\n'
-        ),
-    })
+    course, problems = parse_course(
+        tmp_path,
+        {
+            "media/docs/guide.pdf": b"%PDF",
+            "01-dasar/01-a.md": (
+                "![logo](../media/logo.png) ![same](media/logo.png)\n\n"
+                '<img src="../media/logo.png"> <a href="media/docs/guide.pdf#page=2">guide</a>\n'
+            ),
+        },
+    )
     assert problems == []
     html = lessons_of(course)[0].html
     assert html.count(f'src="/media/PEL-01/logo.png?v={LOGO_VERSION}"') == 3
@@ -123,9 +143,14 @@ def test_media_names_with_spaces_are_found_and_quoted() -> None:
 
 
 def test_a_missing_media_file_is_an_error_at_the_line_that_links_it(tmp_path: Path) -> None:
-    _, problems = parse_course(tmp_path, {
-        "01-dasar/01-a.md": "---\ntitle: A\n---\nfine\n\ntext ![x](../media/nope.png)\n\n<img src='media/gone.jpg'>\n",
-    })
+    _, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-a.md": (
+                "---\ntitle: A\n---\nfine\n\ntext ![x](../media/nope.png)\n\n<img src='media/gone.jpg'>\n"
+            ),
+        },
+    )
     assert problems == [
         "content/pelayanan/01-dasar/01-a.md:6: media file 'nope.png' not found in the course's media/ folder",
         "content/pelayanan/01-dasar/01-a.md:8: media file 'gone.jpg' not found in the course's media/ folder",
@@ -133,11 +158,14 @@ def test_a_missing_media_file_is_an_error_at_the_line_that_links_it(tmp_path: Pa
 
 
 def test_links_between_lessons_become_placeholders_with_their_anchor(tmp_path: Path) -> None:
-    course, problems = parse_course(tmp_path, {
-        "01-dasar/01-a.md": "[next](02-b.md) [far](../02-lanjut/01-c.md#bagian-2) [web](https://bkn.go.id/x)\n",
-        "01-dasar/02-b.md": "B\n",
-        "02-lanjut/01-c.md": "---\nid: kunci-c\n---\nC\n",
-    })
+    course, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-a.md": "[next](02-b.md) [far](../02-lanjut/01-c.md#bagian-2) [web](https://bkn.go.id/x)\n",
+            "01-dasar/02-b.md": "B\n",
+            "02-lanjut/01-c.md": "---\nid: kunci-c\n---\nC\n",
+        },
+    )
     assert problems == []
     html = lessons_of(course)[0].html
     assert f'href="{lesson_link_placeholder("dasar/b")}"' in html
@@ -146,9 +174,12 @@ def test_links_between_lessons_become_placeholders_with_their_anchor(tmp_path: P
 
 
 def test_a_link_to_a_missing_lesson_is_an_error_at_its_line(tmp_path: Path) -> None:
-    _, problems = parse_course(tmp_path, {
-        "01-dasar/01-a.md": "# A\n\nsee [b](02-b.md)\n\nand [c](../09-none/01-c.md)\n",
-    })
+    _, problems = parse_course(
+        tmp_path,
+        {
+            "01-dasar/01-a.md": "# A\n\nsee [b](02-b.md)\n\nand [c](../09-none/01-c.md)\n",
+        },
+    )
     assert problems == [
         "content/pelayanan/01-dasar/01-a.md:3: link to missing lesson '02-b.md'",
         "content/pelayanan/01-dasar/01-a.md:5: link to missing lesson '../09-none/01-c.md'",
@@ -173,7 +204,7 @@ def test_external_mail_and_anchor_links_stay_as_written() -> None:
 def test_sanitising_removes_script_handlers_and_javascript_urls() -> None:
     html, _ = render(
         '<script>alert(1)</script>\n\n<a href="javascript:alert(2)" onclick="x()">a</a>\n\n'
-        "[b](javascript:alert(3)){: onclick=\"y()\" }\n",
+        '[b](javascript:alert(3)){: onclick="y()" }\n',
         index=INDEX,
     )
     assert "<script" not in html
@@ -184,7 +215,7 @@ def test_sanitising_removes_script_handlers_and_javascript_urls() -> None:
 
 def test_sanitising_keeps_details_abbr_and_tables() -> None:
     html, _ = render(
-        "<details><summary>Lihat</summary>isi</details>\n\n<abbr title=\"Aparatur Sipil Negara\">ASN</abbr>\n\n"
+        '<details><summary>Lihat</summary>isi</details>\n\n<abbr title="Aparatur Sipil Negara">ASN</abbr>\n\n'
         "| a | b |\n|---|---|\n| 1 | 2 |\n"
     )
     assert "<details><summary>Lihat</summary>isi</details>" in html
@@ -203,11 +234,14 @@ def test_iframes_stay_only_from_allowed_hosts() -> None:
 
 
 def test_course_description_and_module_intro_render_links_the_same_way(tmp_path: Path) -> None:
-    course, problems = parse_course(tmp_path, {
-        "course.md": COURSE_MD + "\n![logo](media/logo.png) [mulai](01-dasar/01-a.md)\n",
-        "01-dasar/module.md": "---\ntitle: Dasar\n---\n![logo](../media/logo.png) [a](01-a.md) [x](nope.md)\n",
-        "01-dasar/01-a.md": "A\n",
-    })
+    course, problems = parse_course(
+        tmp_path,
+        {
+            "course.md": COURSE_MD + "\n![logo](media/logo.png) [mulai](01-dasar/01-a.md)\n",
+            "01-dasar/module.md": "---\ntitle: Dasar\n---\n![logo](../media/logo.png) [a](01-a.md) [x](nope.md)\n",
+            "01-dasar/01-a.md": "A\n",
+        },
+    )
     assert problems == ["content/pelayanan/01-dasar/module.md:4: link to missing lesson 'nope.md'"]
     assert f"/media/PEL-01/logo.png?v={LOGO_VERSION}" in course.description_html
     assert lesson_link_placeholder("dasar/a") in course.description_html

@@ -131,7 +131,10 @@ def test_loading_one_course_folder_leaves_other_courses_alone(app: Flask, tmp_pa
 
 def test_lesson_links_resolve_to_lesson_ids(app: Flask, tmp_path: Path) -> None:
     course = build_course(tmp_path)
-    write(course / "02-modul-2" / "01-pelajaran-1.md", "# Lanjutan\n\nLihat [pelajaran awal](../01-modul-1/01-pelajaran-1.md).\n")
+    write(
+        course / "02-modul-2" / "01-pelajaran-1.md",
+        "# Lanjutan\n\nLihat [pelajaran awal](../01-modul-1/01-pelajaran-1.md).\n",
+    )
     load(app, tmp_path)
     first = db.session.scalar(select(Lesson).where(Lesson.key == "modul-1/pelajaran-1"))
     linking = db.session.scalar(select(Lesson).where(Lesson.key == "modul-2/pelajaran-1"))

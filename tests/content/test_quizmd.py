@@ -250,9 +250,33 @@ def test_several_errors_in_one_quiz_are_all_reported() -> None:
 
 
 QUIZ_LINES = [
-    "## Q", "## Q {points=2 id=a multiple}", "## {x}", "## Q {type=essay}", "- [x] a", "- [ ] b", "* [X] Benar",
-    "- [ ] Salah", "= 3", "= 1..2", "= 3 ± 0.1", "= a", "- a -> b", "  > fb", "> general", "", "```", "text",
-    "  more", "\t> x", "- plain", "= ", "- [x]", "= 3.1.4 ± x", "~~~", "[l](media/x.png)", "## Q {points=}",
+    "## Q",
+    "## Q {points=2 id=a multiple}",
+    "## {x}",
+    "## Q {type=essay}",
+    "- [x] a",
+    "- [ ] b",
+    "* [X] Benar",
+    "- [ ] Salah",
+    "= 3",
+    "= 1..2",
+    "= 3 ± 0.1",
+    "= a",
+    "- a -> b",
+    "  > fb",
+    "> general",
+    "",
+    "```",
+    "text",
+    "  more",
+    "\t> x",
+    "- plain",
+    "= ",
+    "- [x]",
+    "= 3.1.4 ± x",
+    "~~~",
+    "[l](media/x.png)",
+    "## Q {points=}",
 ]
 
 
@@ -272,10 +296,18 @@ def test_quiz_front_matter_defaults(tmp_path: Path) -> None:
     assert problems == []
     quiz = quizzes[0]
     assert (quiz.slug, quiz.title, quiz.pass_percent, quiz.attempts, quiz.time_limit) == (
-        "uji-awal", "uji-awal", Decimal(70), 0, None,
+        "uji-awal",
+        "uji-awal",
+        Decimal(70),
+        0,
+        None,
     )
     assert (quiz.grading, quiz.shuffle, quiz.draw, quiz.review, quiz.optional) == (
-        "highest", True, None, "immediately", False,
+        "highest",
+        True,
+        None,
+        "immediately",
+        False,
     )
     assert quiz.path == "content/c/01-m/01-uji-awal.quiz.md"
     assert quiz.questions[0].path == "content/c/01-m/01-uji-awal.quiz.md"
@@ -291,7 +323,11 @@ def test_quiz_front_matter_values(tmp_path: Path) -> None:
     quiz = quizzes[0]
     assert (quiz.title, quiz.pass_percent, quiz.attempts, quiz.time_limit) == ("Uji", Decimal("82.5"), 3, 30)
     assert (quiz.grading, quiz.shuffle, quiz.draw, quiz.review, quiz.optional) == (
-        "last", False, 1, "after_close", True,
+        "last",
+        False,
+        1,
+        "after_close",
+        True,
     )
     assert quiz.intro_html == "<p>Baca dulu.</p>"
     assert [question.line for question in quiz.questions] == [14, 18]
@@ -323,11 +359,14 @@ def test_a_quiz_without_questions_is_an_error(tmp_path: Path) -> None:
 
 
 def test_included_quiz_markdown_questions_come_after_the_quiz_own(tmp_path: Path) -> None:
-    quizzes, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": "---\ninclude: [bank.quiz.md, 02-lain.quiz.md]\ndraw: 3\n---\n## Sendiri\n\n= a\n",
-        "bank.quiz.md": "---\npass: 10\n---\n## Dari bank\n\n= b\n",
-        "02-lain.quiz.md": "## Dari kuis lain\n\n= c\n",
-    })
+    quizzes, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": "---\ninclude: [bank.quiz.md, 02-lain.quiz.md]\ndraw: 3\n---\n## Sendiri\n\n= a\n",
+            "bank.quiz.md": "---\npass: 10\n---\n## Dari bank\n\n= b\n",
+            "02-lain.quiz.md": "## Dari kuis lain\n\n= c\n",
+        },
+    )
     assert problems == []
     first = quizzes[0]
     assert [q.stem_source for q in first.questions] == ["Sendiri", "Dari bank", "Dari kuis lain"]
@@ -336,13 +375,16 @@ def test_included_quiz_markdown_questions_come_after_the_quiz_own(tmp_path: Path
 
 
 def test_bad_includes_are_errors_at_their_list_item_line(tmp_path: Path) -> None:
-    _, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": (
-            "---\ninclude:\n  - missing.gift\n  - notes.txt\n  - 01-uji.quiz.md\n  - bank.quiz.md\n"
-            "  - bank.quiz.md\n---\n" + SIMPLE
-        ),
-        "bank.quiz.md": SIMPLE,
-    })
+    _, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": (
+                "---\ninclude:\n  - missing.gift\n  - notes.txt\n  - 01-uji.quiz.md\n  - bank.quiz.md\n"
+                "  - bank.quiz.md\n---\n" + SIMPLE
+            ),
+            "bank.quiz.md": SIMPLE,
+        },
+    )
     path = "content/c/01-m/01-uji.quiz.md"
     assert problems == [
         f"{path}:3: 'include' lists 'missing.gift', which is not a file in this module's folder",
@@ -353,10 +395,13 @@ def test_bad_includes_are_errors_at_their_list_item_line(tmp_path: Path) -> None
 
 
 def test_errors_inside_an_included_file_are_reported_in_that_file(tmp_path: Path) -> None:
-    _, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": "---\ninclude: [bank.quiz.md]\n---\n" + SIMPLE,
-        "bank.quiz.md": "---\ntitel: x\n---\n## Q\n\n- [ ] a\n- [ ] b\n",
-    })
+    _, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": "---\ninclude: [bank.quiz.md]\n---\n" + SIMPLE,
+            "bank.quiz.md": "---\ntitel: x\n---\n## Q\n\n- [ ] a\n- [ ] b\n",
+        },
+    )
     assert problems == [
         "content/c/01-m/bank.quiz.md:2: unknown key 'titel' (did you mean 'title'?)",
         "content/c/01-m/bank.quiz.md:6: task list has no [x]: mark the right option(s) with [x]",
@@ -364,19 +409,25 @@ def test_errors_inside_an_included_file_are_reported_in_that_file(tmp_path: Path
 
 
 def test_a_question_id_used_twice_in_one_quiz_is_an_error(tmp_path: Path) -> None:
-    _, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": "---\ninclude: [bank.quiz.md]\n---\n## A {id=q1}\n\n= a\n",
-        "bank.quiz.md": "## B {id=q1}\n\n= b\n",
-    })
+    _, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": "---\ninclude: [bank.quiz.md]\n---\n## A {id=q1}\n\n= a\n",
+            "bank.quiz.md": "## B {id=q1}\n\n= b\n",
+        },
+    )
     assert problems == [
         "content/c/01-m/bank.quiz.md:1: duplicate question id 'q1' (also content/c/01-m/01-uji.quiz.md:4)"
     ]
 
 
 def test_media_links_in_questions_are_rewritten_and_checked(tmp_path: Path) -> None:
-    quizzes, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": "## Lihat ![a](../media/a.png)\n\n- [x] ![b](../media/missing.png)\n- [ ] tidak\n",
-    })
+    quizzes, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": "## Lihat ![a](../media/a.png)\n\n- [x] ![b](../media/missing.png)\n- [ ] tidak\n",
+        },
+    )
     assert problems == [
         "content/c/01-m/01-uji.quiz.md:3: media file 'missing.png' not found in the course's media/ folder"
     ]
@@ -385,10 +436,13 @@ def test_media_links_in_questions_are_rewritten_and_checked(tmp_path: Path) -> N
 
 def test_a_gift_bank_can_be_included(tmp_path: Path) -> None:
     pytest.importorskip("elearn.content.gift")
-    quizzes, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": "---\ninclude: [bank.gift]\n---\n" + SIMPLE,
-        "bank.gift": "::q1:: Ibu kota Indonesia? {=Jakarta ~Bandung}\n\n// [id:q2]\nASN netral. {T}\n",
-    })
+    quizzes, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": "---\ninclude: [bank.gift]\n---\n" + SIMPLE,
+            "bank.gift": "::q1:: Ibu kota Indonesia? {=Jakarta ~Bandung}\n\n// [id:q2]\nASN netral. {T}\n",
+        },
+    )
     assert problems == []
     questions = quizzes[0].questions
     assert [question.type for question in questions] == ["numerical", "single", "truefalse"]
@@ -398,10 +452,13 @@ def test_a_gift_bank_can_be_included(tmp_path: Path) -> None:
 
 def test_errors_in_a_gift_bank_are_reported_in_the_bank(tmp_path: Path) -> None:
     pytest.importorskip("elearn.content.gift")
-    _, problems = parse_module(tmp_path, {
-        "01-uji.quiz.md": "---\ninclude: [bank.gift]\n---\n" + SIMPLE,
-        "bank.gift": "Soal pertama {=a ~b}\n\nSoal tanpa tutup {=a ~b\n",
-    })
+    _, problems = parse_module(
+        tmp_path,
+        {
+            "01-uji.quiz.md": "---\ninclude: [bank.gift]\n---\n" + SIMPLE,
+            "bank.gift": "Soal pertama {=a ~b}\n\nSoal tanpa tutup {=a ~b\n",
+        },
+    )
     assert len(problems) == 1
     assert problems[0].startswith("content/c/01-m/bank.gift:3: ")
 

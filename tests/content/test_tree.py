@@ -31,12 +31,16 @@ def parse(root: Path, files: dict[str, str | bytes], display: str = "content") -
 
 
 def test_a_root_of_courses_yields_every_course_with_paths_under_the_dir_as_given(tmp_path: Path) -> None:
-    courses, problems = parse(tmp_path, {
-        "pelayanan/course.md": course_md("PEL-01"),
-        "pelayanan/01-dasar/01-a.md": LESSON,
-        "etika/course.md": course_md("ETK-01"),
-        "etika/01-dasar/01-a.md": LESSON,
-    }, display="content/")
+    courses, problems = parse(
+        tmp_path,
+        {
+            "pelayanan/course.md": course_md("PEL-01"),
+            "pelayanan/01-dasar/01-a.md": LESSON,
+            "etika/course.md": course_md("ETK-01"),
+            "etika/01-dasar/01-a.md": LESSON,
+        },
+        display="content/",
+    )
     assert problems == []
     assert [course.code for course in courses] == ["ETK-01", "PEL-01"]
     assert courses[1].path == "content/pelayanan/course.md"
@@ -44,10 +48,14 @@ def test_a_root_of_courses_yields_every_course_with_paths_under_the_dir_as_given
 
 
 def test_a_single_course_folder_is_accepted_as_the_dir(tmp_path: Path) -> None:
-    courses, problems = parse(tmp_path / "pelayanan", {
-        "course.md": course_md(),
-        "01-dasar/01-a.md": LESSON,
-    }, display="content/pelayanan")
+    courses, problems = parse(
+        tmp_path / "pelayanan",
+        {
+            "course.md": course_md(),
+            "01-dasar/01-a.md": LESSON,
+        },
+        display="content/pelayanan",
+    )
     assert problems == []
     assert len(courses) == 1
     assert courses[0].modules[0].path == "content/pelayanan/01-dasar"
@@ -58,7 +66,11 @@ def test_course_settings_are_read_with_their_defaults(tmp_path: Path) -> None:
     assert problems == []
     course = courses[0]
     assert (course.code, course.title, course.summary, course.jp, course.competency) == (
-        "PEL-01", "Pelayanan Publik", "", 12, "teknis",
+        "PEL-01",
+        "Pelayanan Publik",
+        "",
+        12,
+        "teknis",
     )
     assert (course.level, course.language, course.enrolment, course.enrolment_key_env) == ("dasar", "id", "open", None)
     assert (course.sequential, course.certificate, course.instructors, course.tags) == (True, True, (), ())
@@ -106,13 +118,16 @@ def test_course_keys_are_checked_by_type_and_rule(tmp_path: Path) -> None:
 
 
 def test_modules_and_items_are_ordered_by_their_number_not_their_name(tmp_path: Path) -> None:
-    courses, problems = parse(tmp_path, {
-        "course.md": course_md(),
-        "10-akhir/1-a.md": LESSON,
-        "2-awal/10-c.md": LESSON,
-        "2-awal/2-b.quiz.md": QUIZ,
-        "2-awal/001-a.md": LESSON,
-    })
+    courses, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(),
+            "10-akhir/1-a.md": LESSON,
+            "2-awal/10-c.md": LESSON,
+            "2-awal/2-b.quiz.md": QUIZ,
+            "2-awal/001-a.md": LESSON,
+        },
+    )
     assert problems == []
     modules = courses[0].modules
     assert [(module.slug, module.position) for module in modules] == [("awal", 1), ("akhir", 2)]
@@ -123,12 +138,15 @@ def test_modules_and_items_are_ordered_by_their_number_not_their_name(tmp_path: 
 
 
 def test_module_title_defaults_to_its_slug_and_module_md_sets_title_and_optional(tmp_path: Path) -> None:
-    courses, problems = parse(tmp_path, {
-        "course.md": course_md(),
-        "01-nilai-dasar/01-a.md": LESSON,
-        "02-x/module.md": "---\ntitle: Pengayaan\noptional: true\n---\nPengantar modul.\n",
-        "02-x/01-a.md": LESSON,
-    })
+    courses, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(),
+            "01-nilai-dasar/01-a.md": LESSON,
+            "02-x/module.md": "---\ntitle: Pengayaan\noptional: true\n---\nPengantar modul.\n",
+            "02-x/01-a.md": LESSON,
+        },
+    )
     assert problems == []
     first, second = courses[0].modules
     assert (first.title, first.optional, first.intro_html) == ("Nilai dasar", False, "")
@@ -136,17 +154,20 @@ def test_module_title_defaults_to_its_slug_and_module_md_sets_title_and_optional
 
 
 def test_names_starting_with_a_dot_or_underscore_are_ignored(tmp_path: Path) -> None:
-    courses, problems = parse(tmp_path, {
-        "course.md": course_md(),
-        ".git/config": "x",
-        "_notes.txt": "x",
-        "_99-draft-module/01-a.md": "not even checked ![x](nope.png)",
-        "01-dasar/01-a.md": LESSON,
-        "01-dasar/_draft.md": "---\nbad: yes\n---\n",
-        "01-dasar/.hidden": "x",
-        "media/.DS_Store": "x",
-        "media/logo.png": b"png",
-    })
+    courses, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(),
+            ".git/config": "x",
+            "_notes.txt": "x",
+            "_99-draft-module/01-a.md": "not even checked ![x](nope.png)",
+            "01-dasar/01-a.md": LESSON,
+            "01-dasar/_draft.md": "---\nbad: yes\n---\n",
+            "01-dasar/.hidden": "x",
+            "media/.DS_Store": "x",
+            "media/logo.png": b"png",
+        },
+    )
     assert problems == []
     assert len(courses[0].modules) == 1
     assert len(courses[0].modules[0].items) == 1
@@ -154,15 +175,18 @@ def test_names_starting_with_a_dot_or_underscore_are_ignored(tmp_path: Path) -> 
 
 
 def test_stray_files_and_folders_are_errors_not_silently_skipped(tmp_path: Path) -> None:
-    _, problems = parse(tmp_path, {
-        "course.md": course_md(),
-        "README.md": "x",
-        "gambar/a.png": b"png",
-        "01-dasar/01-a.md": LESSON,
-        "01-dasar/slides.pdf": b"%PDF",
-        "01-dasar/catatan.md": "x",
-        "01-dasar/sub/01-b.md": LESSON,
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(),
+            "README.md": "x",
+            "gambar/a.png": b"png",
+            "01-dasar/01-a.md": LESSON,
+            "01-dasar/slides.pdf": b"%PDF",
+            "01-dasar/catatan.md": "x",
+            "01-dasar/sub/01-b.md": LESSON,
+        },
+    )
     assert problems == [
         "content/01-dasar/catatan.md:1: lesson file 'catatan.md' needs a number prefix, e.g. 01-catatan.md",
         "content/01-dasar/slides.pdf:1: stray file 'slides.pdf' in a module: only module.md, NN-slug.md lessons, "
@@ -181,12 +205,15 @@ def test_a_course_folder_without_course_md_is_an_error(tmp_path: Path) -> None:
 
 
 def test_an_empty_course_and_an_empty_module_are_errors(tmp_path: Path) -> None:
-    _, problems = parse(tmp_path, {
-        "kosong/course.md": course_md("KSG-01"),
-        "sebagian/course.md": course_md("SBG-01"),
-        "sebagian/01-isi/01-a.md": LESSON,
-        "sebagian/02-kosong/module.md": "---\ntitle: Kosong\n---\n",
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "kosong/course.md": course_md("KSG-01"),
+            "sebagian/course.md": course_md("SBG-01"),
+            "sebagian/01-isi/01-a.md": LESSON,
+            "sebagian/02-kosong/module.md": "---\ntitle: Kosong\n---\n",
+        },
+    )
     assert problems == [
         "content/kosong/course.md:1: course has no modules: add a folder such as 01-introduction with a lesson in it",
         "content/sebagian/02-kosong:1: module has no lessons or quizzes",
@@ -202,12 +229,15 @@ def test_a_root_without_courses_and_a_missing_dir_are_errors(tmp_path: Path) -> 
 
 
 def test_duplicate_course_codes_are_reported_on_each_course_at_the_code_line(tmp_path: Path) -> None:
-    _, problems = parse(tmp_path, {
-        "a/course.md": course_md("SAMA-1"),
-        "a/01-m/01-x.md": LESSON,
-        "b/course.md": "---\ntitle: B\njp: 1\ncompetency: teknis\ncode: SAMA-1\n---\n",
-        "b/01-m/01-x.md": LESSON,
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "a/course.md": course_md("SAMA-1"),
+            "a/01-m/01-x.md": LESSON,
+            "b/course.md": "---\ntitle: B\njp: 1\ncompetency: teknis\ncode: SAMA-1\n---\n",
+            "b/01-m/01-x.md": LESSON,
+        },
+    )
     assert problems == [
         "content/a/course.md:2: duplicate course code 'SAMA-1' (also in content/b/course.md)",
         "content/b/course.md:5: duplicate course code 'SAMA-1' (also in content/a/course.md)",
@@ -215,12 +245,15 @@ def test_duplicate_course_codes_are_reported_on_each_course_at_the_code_line(tmp
 
 
 def test_duplicate_slugs_in_a_module_and_duplicate_module_slugs_are_errors(tmp_path: Path) -> None:
-    _, problems = parse(tmp_path, {
-        "course.md": course_md(),
-        "01-dasar/01-intro.md": LESSON,
-        "01-dasar/02-intro.quiz.md": QUIZ,
-        "02-dasar/01-a.md": LESSON,
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(),
+            "01-dasar/01-intro.md": LESSON,
+            "01-dasar/02-intro.quiz.md": QUIZ,
+            "02-dasar/01-a.md": LESSON,
+        },
+    )
     assert problems == [
         "content/01-dasar:1: duplicate module folder slug 'dasar' (also 02-dasar)",
         "content/01-dasar/01-intro.md:1: duplicate slug 'intro' (also 02-intro.quiz.md)",
@@ -230,11 +263,14 @@ def test_duplicate_slugs_in_a_module_and_duplicate_module_slugs_are_errors(tmp_p
 
 
 def test_a_lesson_id_used_twice_in_a_course_is_an_error_at_each_id_line(tmp_path: Path) -> None:
-    _, problems = parse(tmp_path, {
-        "course.md": course_md(),
-        "01-a/01-x.md": "---\ntitle: X\nid: pengantar\n---\n",
-        "02-b/01-y.md": "---\nid: pengantar\n---\n",
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(),
+            "01-a/01-x.md": "---\ntitle: X\nid: pengantar\n---\n",
+            "02-b/01-y.md": "---\nid: pengantar\n---\n",
+        },
+    )
     assert problems == [
         "content/01-a/01-x.md:3: duplicate lesson id 'pengantar' (also content/02-b/01-y.md)",
         "content/02-b/01-y.md:2: duplicate lesson id 'pengantar' (also content/01-a/01-x.md)",
@@ -242,12 +278,15 @@ def test_a_lesson_id_used_twice_in_a_course_is_an_error_at_each_id_line(tmp_path
 
 
 def test_invalid_yaml_and_non_utf8_in_course_md_are_reported(tmp_path: Path) -> None:
-    _, problems = parse(tmp_path, {
-        "a/course.md": "---\ncode: A1\ntitle: [oops\n---\n",
-        "a/01-m/01-x.md": LESSON,
-        "b/course.md": b"---\ncode: B1\ntitle: Caf\xe9\n---\n",
-        "b/01-m/01-x.md": LESSON,
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "a/course.md": "---\ncode: A1\ntitle: [oops\n---\n",
+            "a/01-m/01-x.md": LESSON,
+            "b/course.md": b"---\ncode: B1\ntitle: Caf\xe9\n---\n",
+            "b/01-m/01-x.md": LESSON,
+        },
+    )
     assert len(problems) == 2
     assert problems[0].startswith("content/a/course.md:3: invalid YAML: ")
     assert problems[1] == (
@@ -256,12 +295,15 @@ def test_invalid_yaml_and_non_utf8_in_course_md_are_reported(tmp_path: Path) -> 
 
 
 def test_every_error_in_the_tree_is_reported_at_once_sorted_by_path_and_line(tmp_path: Path) -> None:
-    courses, problems = parse(tmp_path, {
-        "course.md": course_md(extra="titel: x\n"),
-        "01-a/01-x.md": "---\nminutes: lama\n---\n[b](02-none.md)\n",
-        "01-a/02-q.quiz.md": "## Q\n\n- [ ] a\n- [ ] b\n\n## R\n\n- a -> b\n",
-        "01-a/notes.docx": b"x",
-    })
+    courses, problems = parse(
+        tmp_path,
+        {
+            "course.md": course_md(extra="titel: x\n"),
+            "01-a/01-x.md": "---\nminutes: lama\n---\n[b](02-none.md)\n",
+            "01-a/02-q.quiz.md": "## Q\n\n- [ ] a\n- [ ] b\n\n## R\n\n- a -> b\n",
+            "01-a/notes.docx": b"x",
+        },
+    )
     assert problems == [
         "content/01-a/01-x.md:2: 'minutes' must be a whole number (got 'lama')",
         "content/01-a/01-x.md:4: link to missing lesson '02-none.md'",
@@ -276,13 +318,16 @@ def test_every_error_in_the_tree_is_reported_at_once_sorted_by_path_and_line(tmp
 
 def test_garbage_files_give_issues_and_never_raise(tmp_path: Path) -> None:
     garbage = b"---\n\x00\xff\n{{{\n---\n## \n- [x]\n= \n\x1b[31m"
-    _, problems = parse(tmp_path, {
-        "course.md": b"---\n: [\n---\n\x00",
-        "01-a/01-x.md": garbage,
-        "01-a/02-x.quiz.md": garbage.replace(b"\xff", b""),
-        "01-a/bank.gift": garbage,
-        "01-a/module.md": garbage,
-        "media/x.bin": garbage,
-    })
+    _, problems = parse(
+        tmp_path,
+        {
+            "course.md": b"---\n: [\n---\n\x00",
+            "01-a/01-x.md": garbage,
+            "01-a/02-x.quiz.md": garbage.replace(b"\xff", b""),
+            "01-a/bank.gift": garbage,
+            "01-a/module.md": garbage,
+            "media/x.bin": garbage,
+        },
+    )
     assert problems
     assert all(":" in problem for problem in problems)

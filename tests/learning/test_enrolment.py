@@ -80,7 +80,7 @@ def test_approval_course_gives_pending_then_approval_activates(
     assert summary["enrolled"] is False
     assert summary["enrolment_status"] == "pending"
     assert summary["progress_percent"] is None
-    lesson = client.get(f"/api/v1/courses/TST-A", headers=headers).get_json()["modules"][0]["items"][0]["id"]
+    lesson = client.get("/api/v1/courses/TST-A", headers=headers).get_json()["modules"][0]["items"][0]["id"]
     pending = client.get(f"/api/v1/lessons/{lesson}", headers=headers)
     assert pending.status_code == 403
     assert pending.get_json()["error"]["code"] == "enrolment_pending"
@@ -136,7 +136,9 @@ def test_bulk_enrol_sorts_each_name_into_exactly_one_list(
 ) -> None:
     nip_user = make_user("dengan-nip", unit=f"{SORONG}/BKPSDM")
     body = {"usernames": ["tamu", "peserta", "jauh", "tidak-ada", nip_user.nip or "", "TAMU"]}
-    response = client.post("/api/v1/courses/TST-1/enrolments", headers=token_for(scenario.users["coordinator"]), json=body)
+    response = client.post(
+        "/api/v1/courses/TST-1/enrolments", headers=token_for(scenario.users["coordinator"]), json=body
+    )
     assert response.status_code == 200
     assert response.get_json() == {
         "enrolled": ["tamu", nip_user.nip],
@@ -171,9 +173,9 @@ def test_enrolment_list_is_scoped_paged_and_shows_progress(
     sorong = client.get("/api/v1/courses/TST-1/enrolments", headers=token_for(scenario.users["coordinator"])).get_json()
     assert {i["username"] for i in sorong["items"]} == {"peserta", "tamu"}
     other = token_for(scenario.users["coordinator_other"])
-    assert [i["username"] for i in client.get("/api/v1/courses/TST-1/enrolments", headers=other).get_json()["items"]] == [
-        "jauh"
-    ]
+    assert [
+        i["username"] for i in client.get("/api/v1/courses/TST-1/enrolments", headers=other).get_json()["items"]
+    ] == ["jauh"]
     pending = client.get("/api/v1/courses/TST-A/enrolments?status=pending", headers=admin).get_json()
     assert [i["status"] for i in pending["items"]] == ["pending"]
 

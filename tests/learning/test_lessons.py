@@ -185,11 +185,17 @@ def test_catalogue_searches_filters_and_shows_progress(
     assert set(by_code) == {"TST-1", "TST-2", "TST-A"}
     assert by_code["TST-1"]["progress_percent"] == 20
     assert by_code["TST-1"]["enrolled"] is True
-    assert (by_code["TST-1"]["module_count"], by_code["TST-1"]["lesson_count"], by_code["TST-1"]["quiz_count"]) == (2, 4, 1)
+    assert (by_code["TST-1"]["module_count"], by_code["TST-1"]["lesson_count"], by_code["TST-1"]["quiz_count"]) == (
+        2,
+        4,
+        1,
+    )
     assert by_code["TST-A"]["enrolment_status"] == "pending"
     assert by_code["TST-A"]["enrolled"] is False
     assert by_code["TST-2"]["progress_percent"] is None
-    assert [i["code"] for i in client.get("/api/v1/courses?q=kursus tst-2", headers=headers).get_json()["items"]] == ["TST-2"]
+    assert [i["code"] for i in client.get("/api/v1/courses?q=kursus tst-2", headers=headers).get_json()["items"]] == [
+        "TST-2"
+    ]
     assert client.get("/api/v1/courses?competency=manajerial", headers=headers).get_json()["items"] == []
     bad = client.get("/api/v1/courses?competency=salah", headers=headers)
     assert bad.status_code == 422

@@ -25,7 +25,9 @@ def test_a_post_without_csrf_token_is_refused_and_signs_nobody_in(
     assert client.get("/").status_code == 302  # still anonymous
 
 
-def test_good_credentials_sign_in_and_land_on_the_catalogue(client: FlaskClient, make_user: Callable[..., User]) -> None:
+def test_good_credentials_sign_in_and_land_on_the_catalogue(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
     make_user("siti")
     response = sign_in(client, "siti")
     assert response.status_code == 302
@@ -78,7 +80,9 @@ def test_a_one_time_password_sends_the_user_to_change_it_first(
     assert response.headers["Location"] == "/account/password"
     assert client.get("/").headers["Location"] == "/account/password"
     token = csrf_from(client, "/account/password")
-    weak = client.post("/account/password", data={"csrf_token": token, "current": PASSWORD, "new": "pendek", "confirm": "pendek"})
+    weak = client.post(
+        "/account/password", data={"csrf_token": token, "current": PASSWORD, "new": "pendek", "confirm": "pendek"}
+    )
     assert "10" in weak.get_data(as_text=True)
     new = "Kinerja-Prima-2026"
     done = client.post("/account/password", data={"csrf_token": token, "current": PASSWORD, "new": new, "confirm": new})
