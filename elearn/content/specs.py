@@ -116,7 +116,7 @@ class QuestionSpec:
 
     def content(self) -> dict[str, Any]:
         """The JSON-friendly content of this question (no location fields)."""
-        data = to_plain(self)
+        data: dict[str, Any] = to_plain(self)
         for name in ("ident", "path", "line"):
             data.pop(name)
         return data

@@ -43,7 +43,8 @@ UrlRewriter = Callable[[str, str, str], str | None]
 
 def render_markdown(text: str) -> str:
     """Render Markdown to (unsanitised) HTML with the content extensions."""
-    return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html: str = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return html
 
 
 def _host_allowed(url: str, hosts: Iterable[str]) -> bool:
