@@ -45,8 +45,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    import flask_babel
-
     from elearn import models  # noqa: F401 - every model registered on the metadata
     from elearn.core.database import init_database
     from elearn.extensions import api, babel, csrf, db, login_manager, migrate
@@ -58,9 +56,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    # Flask-Babel caches the locale on the app context, which tests (and CLI
-    # commands) may share between requests: choose it afresh for each request.
-    app.before_request(flask_babel.refresh)
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": _security_schemes()}})
 
 

@@ -52,6 +52,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
 def _session_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = backend_url(request.param, tmp_path_factory.mktemp(request.param))
     app = make_test_app(url)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -83,6 +84,18 @@ def app(_session_app: Flask) -> Iterator[Flask]:
         _empty_all_tables()
         db.session.remove()
     clock_module.set_clock(None)
+
+
+class FreshContextClient(FlaskClient):
+    """Runs every request in its own app context, as a real server does.
+
+    Without this, requests would share the test's app context, and with it
+    ``g`` (Flask-Login's user, Flask-Babel's locale) and the database session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _TOKEN = re.compile(r"\[(id|tag|points|rule|order):((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CLOZE = re.compile(r"\d*:[A-Za-z_]+:")
-LineOf = Callable[[int], int]
+_LineOf = Callable[[int], int]
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def _split_title(encoded: str) -> tuple[str, int]:
     return encoded[2:end], end + 2
 
 
-def _find_block(encoded: str, start: int, line_of: LineOf) -> tuple[int, int]:
+def _find_block(encoded: str, start: int, line_of: _LineOf) -> tuple[int, int]:
     """Offsets of the answer block's ``{`` and ``}``, or GiftError."""
     opening = encoded.find("{", start)
     closing = encoded.find("}", start)
@@ -219,7 +219,7 @@ def _find_block(encoded: str, start: int, line_of: LineOf) -> tuple[int, int]:
     return opening, closing
 
 
-def _refuse_more_blocks(encoded: str, closing: int, line_of: LineOf) -> None:
+def _refuse_more_blocks(encoded: str, closing: int, line_of: _LineOf) -> None:
     """After the answer block only text may follow: no second block, no stray brace."""
     opening = encoded.find("{", closing + 1)
     stray = encoded.find("}", closing + 1)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from elearn.accounts.models import User
+from elearn.extensions import db
 from tests.factories import PASSWORD, csrf_from
 
 
@@ -99,6 +100,7 @@ def test_english_can_be_chosen_and_is_kept_on_the_account(client: FlaskClient, m
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Course catalogue" in html
+    db.session.refresh(user)
     assert user.locale == "en"
 
 
