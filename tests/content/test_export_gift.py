@@ -108,7 +108,8 @@ def test_export_gift_round_trips_every_question_type(app: Flask, tmp_path: Path)
     load_content(app, tmp_path / "b")
     original, copy = questions_of("ORIG-1"), questions_of("COPY-1")
     assert len(original) == 11
-    assert {q["type"] for q in original} == {"single", "multiple", "truefalse", "short", "numerical", "matching", "essay"}
+    every_type = {"single", "multiple", "truefalse", "short", "numerical", "matching", "essay"}
+    assert {q["type"] for q in original} == every_type
     assert copy == original
 
 
