@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from elearn.catalogue.models import Course, Module
@@ -35,10 +37,15 @@ def export_quiz_gift(course_code: str, quiz_ref: str) -> str:
     from elearn.content.gift import write_gift
 
     quiz = find_quiz(course_code, quiz_ref)
-    contents = db.session.scalars(
-        select(QuestionVersion.content)
+    rows = db.session.execute(
+        select(Question.key, QuestionVersion.content)
         .join(Question, (Question.id == QuestionVersion.question_id) & (Question.version == QuestionVersion.number))
         .where(Question.quiz_id == quiz.id, Question.archived_at.is_(None))
         .order_by(Question.position)
-    ).all()
-    return write_gift([question_from_content(content) for content in contents])
+    )
+    # Keep authors' ids ([id:X] in GIFT), so a re-import updates rather than duplicates.
+    questions = [
+        replace(question_from_content(content), ident=key.removeprefix("id:") if key.startswith("id:") else None)
+        for key, content in rows
+    ]
+    return write_gift(questions)

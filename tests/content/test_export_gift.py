@@ -111,6 +111,7 @@ def test_export_gift_round_trips_every_question_type(app: Flask, tmp_path: Path)
     every_type = {"single", "multiple", "truefalse", "short", "numerical", "matching", "essay"}
     assert {q["type"] for q in original} == every_type
     assert copy == original
+    assert "[id:q-multi]" in exported.read_text()  # authors' ids travel with the questions
 
 
 def test_export_of_an_unknown_quiz_fails_with_a_message(app: Flask) -> None:
