@@ -31,7 +31,7 @@ run: install translations
 	$(ELEARN) db upgrade
 	$(ELEARN) content load content
 	$(ELEARN) demo setup
-	@echo "Kunci pendaftaran kursus demo ($$ELEARN_KEY_LITERASI_DIGITAL): ELEARN_KEY_LITERASI_DIGITAL"
+	@echo "Kunci pendaftaran kursus LD-101 (Literasi Digital): $$ELEARN_KEY_LITERASI_DIGITAL"
 	$(ELEARN) run --host 127.0.0.1 --port 5000
 
 ## make test: install what tests need and run the whole suite

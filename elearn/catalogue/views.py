@@ -14,7 +14,7 @@ from elearn.catalogue.queries import COMPETENCIES, live_course
 from elearn.errors import NotFound, Unauthenticated
 from elearn.extensions import db
 from elearn.progress.queries import course_summaries
-from elearn.progress.services import check_item_open, course_access, view_lesson
+from elearn.progress.services import ItemLocked, check_item_open, course_access, view_lesson
 
 bp = Blueprint("catalogue", __name__)
 
@@ -54,9 +54,19 @@ def course(code: str) -> Any:
 @login_required
 def lesson(lesson_id: int) -> Any:
     """A lesson page; viewing it completes it for an enrolled learner."""
-    view = view_lesson(current_user, lesson_id)
+    try:
+        view = view_lesson(current_user, lesson_id)
+    except ItemLocked as locked:
+        return _locked_page(locked)
     db.session.commit()
     return render_template("catalogue/lesson.html", view=view)
+
+
+def _locked_page(locked: ItemLocked) -> Any:
+    """Say why an item is locked and link to what unlocks it."""
+    blocker = locked.blocker
+    unlock = next((i for i in blocker.items if i.required and not i.completed), None) if blocker else None
+    return render_template("catalogue/locked.html", locked=locked, unlock=unlock), 403
 
 
 @bp.get("/quizzes/<int:quiz_id>")
@@ -77,7 +87,10 @@ def quiz(quiz_id: int) -> Any:
     located = access.outline.find("quiz", quiz_row.id)
     if located is None:
         raise NotFound("quiz not found")
-    check_item_open(access, located[0])
+    try:
+        check_item_open(access, located[0])
+    except ItemLocked as locked:
+        return _locked_page(locked)
     return render_template("catalogue/quiz.html", quiz=quiz_row, access=access, module=located[0], item=located[1])
 
 

@@ -75,11 +75,24 @@ def _live_lesson(lesson_id: int) -> tuple[Lesson, Course]:
     return lesson, course
 
 
+class ItemLocked(Forbidden):
+    """The item's module waits for an earlier required module (``blocker``)."""
+
+    code = "locked"
+
+    def __init__(self, access: CourseAccess, module: OutlineModule) -> None:
+        blocker = module.blocker
+        title = blocker.row.title if blocker is not None else ""
+        super().__init__(_("Modul ini masih terkunci. Selesaikan dahulu modul \"%(title)s\".", title=title))
+        self.access = access
+        self.blocker = blocker
+
+
 def check_item_open(access: CourseAccess, module: OutlineModule) -> None:
     """Refuse an item the user may not open: not enrolled, pending, or locked."""
     if access.is_learning:
         if module.locked and not access.is_staff:
-            raise Forbidden(_("Modul ini masih terkunci."), code="locked")
+            raise ItemLocked(access, module)
         return
     if access.is_staff:
         return
