@@ -137,7 +137,10 @@ def parse_front_matter(text: str, schema: Schema, issues: IssueList) -> FrontMat
 def _yaml_error_line(error: BaseException, yaml_lines: list[str]) -> int:
     """The file line of a YAML error (the YAML text starts on file line 2)."""
     if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
+        # An unclosed bracket or quote is reported where it opens (content-format.md section 6);
+        # other problems where the parser stumbled.
+        opened = error.context_mark is not None and any(w in (error.context or "") for w in ("flow", "quoted"))
+        mark = error.context_mark if opened else (error.problem_mark or error.context_mark)
         if mark is not None:
             return mark.line + 2
     if isinstance(error, yaml.reader.ReaderError):
