@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -53,8 +53,6 @@ def _require_password_change() -> Any:
     if current_user.is_authenticated and current_user.must_change_password:
         allowed = {"accounts.change_password", "accounts.logout", "accounts.set_language"}
         if request.endpoint not in allowed:
-            from flask import redirect
-
             return redirect(url_for("accounts.change_password"))
     return None
 
@@ -129,11 +127,6 @@ def static_url(filename: str) -> str:
     path = Path(static_folder) / filename
     version = _file_hash(str(path), path.stat().st_mtime) if path.is_file() else "0"
     return url_for("static", filename=filename, v=version)
-
-
-def current_api_user() -> Any:
-    """The user of the current API request, if any (set by the API's auth)."""
-    return g.get("api_user")
 
 
 def current_locale() -> str:

@@ -83,7 +83,7 @@ class ItemLocked(Forbidden):
     def __init__(self, access: CourseAccess, module: OutlineModule) -> None:
         blocker = module.blocker
         title = blocker.row.title if blocker is not None else ""
-        super().__init__(_("Modul ini masih terkunci. Selesaikan dahulu modul \"%(title)s\".", title=title))
+        super().__init__(_('Modul ini masih terkunci. Selesaikan dahulu modul "%(title)s".', title=title))
         self.access = access
         self.blocker = blocker
 
