@@ -37,7 +37,7 @@ def _parse_or_exit(directory: str) -> list[CourseSpec]:
 
 
 @content.command("check")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory")
 def check_command(directory: str) -> None:
     """Validate DIR (a root of courses or one course folder); exit 1 on any error."""
     courses = _parse_or_exit(directory)
@@ -45,7 +45,7 @@ def check_command(directory: str) -> None:
 
 
 @content.command("load")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
 @click.option("--prune", is_flag=True, help="Delete archived items that no learner ever touched.")
 def load_command(directory: str, dry_run: bool, prune: bool) -> None:
@@ -79,12 +79,16 @@ def load_command(directory: str, dry_run: bool, prune: bool) -> None:
 def export_gift_command(course_code: str, quiz_slug: str, output: str | None) -> None:
     """Write a quiz's current questions as Moodle GIFT."""
     from elearn.content.export import export_quiz_gift
+    from elearn.content.gift_writer import GiftWriteError
     from elearn.errors import DomainError
 
     try:
         text = export_quiz_gift(course_code, quiz_slug)
     except DomainError as error:
         click.echo(error.message, err=True)
+        sys.exit(1)
+    except GiftWriteError as error:
+        click.echo(f"{course_code}/{quiz_slug}: cannot be written as GIFT: {error}", err=True)
         sys.exit(1)
     if output:
         Path(output).write_text(text, encoding="utf-8")

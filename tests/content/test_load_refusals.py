@@ -156,3 +156,10 @@ def test_check_prints_the_same_messages_and_writes_nothing(app: Flask, tmp_path:
     load = app.test_cli_runner().invoke(args=["content", "load", str(tmp_path)])
     assert check.exit_code == load.exit_code == 1
     assert check.output == load.output
+
+
+def test_a_file_given_as_dir_is_refused_with_exit_1(app: Flask, tmp_path: Path) -> None:
+    not_a_dir = write(tmp_path / "course.md", "x")
+    result = app.test_cli_runner().invoke(args=["content", "load", str(not_a_dir)])
+    assert result.exit_code == 1
+    assert f"{not_a_dir}:1: not a directory" in result.output
