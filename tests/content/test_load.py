@@ -149,3 +149,13 @@ def test_quiz_settings_land_on_the_quiz(app: Flask, tmp_path: Path) -> None:
     assert quiz is not None
     assert quiz.pass_percent == 50
     assert quiz.title == "Kuis modul"
+
+
+def test_an_unchanged_reload_issues_no_write_statement(app: Flask, tmp_path: Path, count_queries) -> None:  # noqa: ANN001
+    build_course(tmp_path)
+    load(app, tmp_path)
+    with count_queries() as counter:
+        result = load(app, tmp_path)
+    assert result.exit_code == 0
+    writes = [s for s in counter.statements if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
