@@ -2,6 +2,7 @@
 
 from elearn.accounts.models import ApiToken, LoginFailure, Unit, User
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
+from elearn.content.models import RenderedHtml
 from elearn.enrolment.models import Enrolment
 from elearn.progress.models import LessonCompletion
 from elearn.quizzes.models import Attempt, AttemptAnswer, Question, QuestionVersion, Quiz, QuizResult
@@ -22,6 +23,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizResult",
+    "RenderedHtml",
     "Unit",
     "User",
 ]

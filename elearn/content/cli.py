@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from elearn.content.renders import keep_renders, known_renders
 from elearn.content.specs import CourseSpec
 from elearn.content.sync import Tally, sync_courses
+from elearn.core.markup import RenderCache, using_render_cache
 from elearn.extensions import db
 
 
@@ -18,8 +20,9 @@ def content() -> None:
     """Check, load and export course content (Markdown and GIFT)."""
 
 
-def _parse_or_exit(directory: str) -> list[CourseSpec]:
-    """Parse DIR; on any issue print every one to stderr and exit 1."""
+def _parse_or_exit(directory: str, cache: RenderCache) -> list[CourseSpec]:
+    """Parse DIR (reusing and filling ``cache``); on any issue print every one to stderr and exit 1."""
+    from elearn.content.prerender import prerendering
     from elearn.content.tree import parse_content
 
     root = Path(directory)
@@ -27,7 +30,8 @@ def _parse_or_exit(directory: str) -> list[CourseSpec]:
         click.echo(f"{directory}:1: not a directory", err=True)
         sys.exit(1)
     hosts = tuple(current_app.config.get("ELEARN_IFRAME_HOSTS", ()))
-    courses, issues = parse_content(root, directory, iframe_hosts=hosts)
+    with using_render_cache(cache), prerendering():
+        courses, issues = parse_content(root, directory, iframe_hosts=hosts)
     if issues:
         for issue in issues:
             click.echo(str(issue), err=True)
@@ -40,7 +44,7 @@ def _parse_or_exit(directory: str) -> list[CourseSpec]:
 @click.argument("directory")
 def check_command(directory: str) -> None:
     """Validate DIR (a root of courses or one course folder); exit 1 on any error."""
-    courses = _parse_or_exit(directory)
+    courses = _parse_or_exit(directory, known_renders())
     click.echo(f"{len(courses)} course(s) OK")
 
 
@@ -52,7 +56,8 @@ def load_command(directory: str, dry_run: bool, prune: bool) -> None:
     """Load DIR into the database in one transaction (all or nothing)."""
     from elearn.content.prune import prune_archived
 
-    courses = _parse_or_exit(directory)
+    cache = known_renders()
+    courses = _parse_or_exit(directory, cache)
     try:
         reports = sync_courses(courses)
         total = Tally()
@@ -60,6 +65,7 @@ def load_command(directory: str, dry_run: bool, prune: bool) -> None:
             total += report.tally
             click.echo(f"{report.code}: {report.tally.line()}")
         pruned = prune_archived([r.code for r in reports]) if prune else None
+        keep_renders(cache, forget_unused=prune)
     except Exception:
         db.session.rollback()
         raise

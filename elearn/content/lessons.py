@@ -16,12 +16,13 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote, unquote, urlsplit
 
 from elearn.content.frontmatter import FrontMatter, Key, Schema, decode_source, parse_front_matter
 from elearn.content.issues import IssueList
 from elearn.content.specs import LessonSpec, lesson_link_placeholder
-from elearn.core.markup import markdown_to_safe_html
+from elearn.core.markup import RenderCache, active_render_cache, markdown_to_safe_html
 
 WORDS_PER_MINUTE = 200
 LESSON_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
@@ -54,6 +55,14 @@ class CourseIndex:
     lessons: Mapping[str, str] = field(default_factory=dict)
     quizzes: frozenset[str] = frozenset()
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of everything a link may resolve against (for cached renders)."""
+        parts = [self.code, *sorted(f"m:{p}={h}" for p, h in self.media.items())]
+        parts += sorted(f"l:{p}={k}" for p, k in self.lessons.items())
+        parts += sorted(f"q:{p}" for p in self.quizzes)
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
 
 class BodyRenderer:
     """Renders the Markdown of one file and reports its broken links.
@@ -82,6 +91,26 @@ class BodyRenderer:
 
     def render(self, markdown_text: str, line: int) -> str:
         """Sanitised HTML of ``markdown_text``, which starts at file line ``line``."""
+        cache = active_render_cache()
+        if cache is None or self._index is None:
+            return self.render_uncached(markdown_text, line)
+        key = self.cache_key(markdown_text)
+        html = cache.get(key)
+        if html is None:
+            before = len(self._issues.items)
+            html = self.render_uncached(markdown_text, line)
+            if len(self._issues.items) == before:  # a render with problems is never reused
+                cache.put(key, html)
+        return html
+
+    def cache_key(self, markdown_text: str) -> str:
+        """The render cache key: the text, the links it may point at, where the file is, the hosts."""
+        fingerprint = self._index.fingerprint if self._index is not None else ""
+        context = f"index={fingerprint}\0file={self._file_rel}\0hosts={','.join(self._iframe_hosts)}"
+        return RenderCache.key(markdown_text, context)
+
+    def render_uncached(self, markdown_text: str, line: int) -> str:
+        """Render without the cache (reports broken links)."""
         problems: list[tuple[str, str]] = []
         index = self._index
 

@@ -317,25 +317,27 @@ class QuestionSync:
         ).all()
         by_identity = {(q.quiz_id, q.key): (q, digest) for q, digest in current}
         seen: set[int] = set()
+        created: list[tuple[Question, QuestionSpec, dict[str, Any], str]] = []
         for quiz, spec in quizzes:
             for position, (key, question) in enumerate(zip(question_keys(spec.questions), spec.questions, strict=True)):
-                row = self._sync_one(quiz, key, position + 1, question, by_identity.get((quiz.id, key)))
-                seen.add(row.id)
+                found = by_identity.get((quiz.id, key))
+                if found is None:
+                    row = Question(quiz_id=quiz.id, key=key, position=position + 1, version=1)
+                    db.session.add(row)
+                    content = question.content()
+                    created.append((row, question, content, content_hash(content)))
+                    self.tally.add("created")
+                else:
+                    seen.add(self._update_one(found, position + 1, question).id)
+        db.session.flush()  # one round trip gives every new question its id
+        for row, question, content, digest in created:
+            self._add_version(row, 1, question, content, digest)
         _archive([q for q, _digest in current], seen, self.tally)
 
-    def _sync_one(
-        self, quiz: Quiz, key: str, position: int, spec: QuestionSpec, found: tuple[Question, str] | None
-    ) -> Question:
+    def _update_one(self, found: tuple[Question, str], position: int, spec: QuestionSpec) -> Question:
+        row, current_digest = found
         content = spec.content()
         digest = content_hash(content)
-        if found is None:
-            row = Question(quiz_id=quiz.id, key=key, position=position, version=1)
-            db.session.add(row)
-            db.session.flush()
-            self._add_version(row, 1, spec, content, digest)
-            self.tally.add("created")
-            return row
-        row, current_digest = found
         changed = _update(row, {"position": position})
         if row.archived_at is not None:
             row.archived_at, changed = None, True

@@ -27,6 +27,7 @@ from elearn.content.lessons import (
     read_lesson,
     render_body,
 )
+from elearn.content.prerender import prerender_lessons
 from elearn.content.quizmd import QuizSource, build_quiz, parse_bank, read_quiz
 from elearn.content.specs import CourseSpec, Item, MediaSpec, ModuleSpec, QuestionSpec
 
@@ -67,10 +68,16 @@ def parse_content(
     issues: list[Issue] = []
     courses: list[CourseSpec] = []
     code_lines: dict[str, int] = {}
-    for folder, display in _course_folders(root, display_root, issues):
-        course = _parse_course(folder, display, iframe_hosts, issues, code_lines)
-        if course is not None:
-            courses.append(course)
+    # Every course is read and indexed first, so that lesson bodies can render in
+    # the background (prerender) while the courses before them are built.
+    read = [
+        _read_course(folder, display, iframe_hosts, issues, code_lines)
+        for folder, display in _course_folders(root, display_root, issues)
+    ]
+    for course in read:
+        spec = _finish_course(course, iframe_hosts, issues) if course is not None else None
+        if spec is not None:
+            courses.append(spec)
     issues.extend(_duplicate_codes(courses, code_lines))
     return courses, sorted(set(issues))
 
@@ -115,57 +122,84 @@ def _read_bytes(file: _File) -> bytes | None:
         return None
 
 
-def _parse_course(
+@dataclass
+class _Course:
+    """A course folder read and indexed, before its bodies are rendered."""
+
+    course_file: _File
+    folder: Path
+    display: str
+    modules: list[_Module] = field(default_factory=list)
+    text: str | None = None
+    front: FrontMatter | None = None
+    media: list[MediaSpec] = field(default_factory=list)
+    lessons: dict[str, LessonSource] = field(default_factory=dict)
+    index: CourseIndex | None = None
+    failed: bool = False
+
+
+def _read_course(
     folder: Path, display: str, iframe_hosts: tuple[str, ...], issues: list[Issue], code_lines: dict[str, int]
-) -> CourseSpec | None:
+) -> _Course | None:
     shown = os.path.join(display, "course.md")
-    course_file = _File(folder / "course.md", shown, "course.md", IssueList(shown))
-    if not course_file.path.is_file():
+    course = _Course(_File(folder / "course.md", shown, "course.md", IssueList(shown)), folder, display)
+    if not course.course_file.path.is_file():
         issues.append(Issue(display, 1, "course folder has no course.md"))
         return None
-    modules: list[_Module] = []
     try:
-        return _build_course(course_file, folder, display, iframe_hosts, issues, code_lines, modules)
+        _index_course(course, iframe_hosts, issues, code_lines)
     except OSError as error:  # a file vanished or turned unreadable while the tree was walked
         issues.append(Issue(display, 1, f"cannot read the course folder: {error}"))
+        course.failed = True
+    return course
+
+
+def _index_course(
+    course: _Course, iframe_hosts: tuple[str, ...], issues: list[Issue], code_lines: dict[str, int]
+) -> None:
+    """Read course.md, scan the folders, read the lessons' front matter and index what links may reach."""
+    course_file = course.course_file
+    text = _read(course_file)
+    if text is None:
+        return
+    front = parse_front_matter(text, COURSE_SCHEMA, course_file.issues)
+    check_course_rules(front, course_file.issues)
+    code_lines[course_file.display] = front.line("code")
+    media, found = _scan_course(course.folder, course.display, issues)
+    course.modules.extend(found)
+    if not course.modules:
+        course_file.issues.add(1, "course has no modules: add a folder such as 01-introduction with a lesson in it")
+    course.lessons = _read_lessons(course.modules, issues)
+    course.index = _index(front.text("code") or "", media, course.lessons, course.modules)
+    course.text, course.front, course.media = text, front, media
+    prerender_lessons(course.lessons.values(), course.index, iframe_hosts)
+
+
+def _finish_course(course: _Course, iframe_hosts: tuple[str, ...], issues: list[Issue]) -> CourseSpec | None:
+    """Build the course spec; then gather every file's issues into ``issues``."""
+    try:
+        return None if course.failed else _build_course(course, iframe_hosts, issues)
+    except OSError as error:
+        issues.append(Issue(course.display, 1, f"cannot read the course folder: {error}"))
         return None
     finally:
         # Each file keeps its own issues while parsing; the course gathers them once.
-        for file in [course_file] + [file for module in modules for file in module.files()]:
+        for file in [course.course_file] + [file for module in course.modules for file in module.files()]:
             issues.extend(file.issues.items)
 
 
-def _build_course(
-    course_file: _File,
-    folder: Path,
-    display: str,
-    iframe_hosts: tuple[str, ...],
-    issues: list[Issue],
-    code_lines: dict[str, int],
-    modules: list[_Module],
-) -> CourseSpec | None:
-    """``modules`` is filled in as the folders are scanned, so the caller sees their issues."""
-    text = _read(course_file)
-    if text is None:
+def _build_course(course: _Course, iframe_hosts: tuple[str, ...], issues: list[Issue]) -> CourseSpec | None:
+    text, front, index = course.text, course.front, course.index
+    if text is None or front is None or index is None:
         return None
-    front = parse_front_matter(text, COURSE_SCHEMA, course_file.issues)
-    check_course_rules(front, course_file.issues)
-    code = front.text("code") or ""
-    code_lines[course_file.display] = front.line("code")
-    media, found = _scan_course(folder, display, issues)
-    modules.extend(found)
-    if not modules:
-        course_file.issues.add(1, "course has no modules: add a folder such as 01-introduction with a lesson in it")
-    lessons = _read_lessons(modules, issues)
-    index = _index(code, media, lessons, modules)
     module_specs = [
-        _build_module(module, position, lessons, index, iframe_hosts, issues)
-        for position, module in enumerate(modules, start=1)
+        _build_module(module, position, course.lessons, index, iframe_hosts, issues)
+        for position, module in enumerate(course.modules, start=1)
     ]
     description = render_body(
-        text, front, course_file.issues, index=index, file_rel="course.md", iframe_hosts=iframe_hosts
+        text, front, course.course_file.issues, index=index, file_rel="course.md", iframe_hosts=iframe_hosts
     )
-    return course_spec(front, description, module_specs, media, course_file.display)
+    return course_spec(front, description, module_specs, course.media, course.course_file.display)
 
 
 def _scan_course(folder: Path, display: str, issues: list[Issue]) -> tuple[list[MediaSpec], list[_Module]]:

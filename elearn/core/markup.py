@@ -7,8 +7,14 @@ because ``attr_list`` and raw HTML let an author write ``onclick=``.
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 import markdown
@@ -42,15 +48,119 @@ UrlRewriter = Callable[[str, str, str], str | None]
 """``(tag, attribute, url) -> new url`` (or None to drop the attribute)."""
 
 
+#: Bump when rendering or sanitising rules change: cached HTML of older rules is then ignored.
+RENDERER_VERSION = "1"
+
+_local = threading.local()
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown to (unsanitised) HTML with the content extensions."""
-    html: str = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    # Building a Markdown instance with its extensions costs more than a short
+    # conversion, so each thread keeps one and resets it between documents.
+    renderer: markdown.Markdown | None = getattr(_local, "markdown", None)
+    if renderer is None:
+        renderer = _local.markdown = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    try:
+        html: str = renderer.reset().convert(text)
+    except BaseException:
+        _local.markdown = None  # a conversion cut short (e.g. RecursionError) may leave it half-way
+        raise
     return html
+
+
+class RenderCache:
+    """Sanitised HTML by a key of everything it was rendered from.
+
+    ``known`` holds renders kept from earlier successful loads; ``rendered``
+    collects this run's new ones (to keep after a successful load); ``used``
+    every key this run needed.
+    """
+
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        self.known: dict[str, str] = dict(known or {})
+        self.rendered: dict[str, str] = {}
+        self.used: set[str] = set()
+        #: renders under way elsewhere (futures whose result is the HTML, or None to render here)
+        self.pending: dict[str, Future[str | None]] = {}
+
+    @staticmethod
+    def key(text: str, context: str) -> str:
+        """The key of ``text`` rendered in ``context`` (what else the output depends on)."""
+        return hashlib.sha256(f"{RENDERER_VERSION}\0{context}\0{text}".encode()).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        """A render of ``key``, if known."""
+        self.used.add(key)
+        found = self.known.get(key)
+        if found is None and key in self.pending:
+            html = self.pending.pop(key).result()
+            if html is not None:
+                self.put(key, html)
+        return found if found is not None else self.rendered.get(key)
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is known, rendered or under way (without counting it as used)."""
+        return key in self.known or key in self.rendered or key in self.pending
+
+    def put(self, key: str, html: str) -> None:
+        """Keep a new render (only renders without problems belong here)."""
+        if key not in self.known:
+            self.rendered[key] = html
+
+
+_active_cache: ContextVar[RenderCache | None] = ContextVar("elearn_render_cache", default=None)
+
+
+def active_render_cache() -> RenderCache | None:
+    """The cache renders in this context use, if any."""
+    return _active_cache.get()
+
+
+@contextmanager
+def using_render_cache(cache: RenderCache) -> Iterator[RenderCache]:
+    """Let every render inside the block reuse and fill ``cache``."""
+    token = _active_cache.set(cache)
+    try:
+        yield cache
+    finally:
+        _active_cache.reset(token)
 
 
 def _host_allowed(url: str, hosts: Iterable[str]) -> bool:
     parts = urlsplit(url)
     return parts.scheme == "https" and parts.hostname is not None and parts.hostname in set(hosts)
+
+
+# nh3 converts its settings on every ``nh3.clean`` call; a prebuilt Cleaner is
+# about twenty times faster on short fragments. Its attribute filter is fixed,
+# so the per-call hosts and URL rewriter reach it through context variables.
+_filter_hosts: ContextVar[tuple[str, ...]] = ContextVar("elearn_sanitize_hosts", default=())
+_filter_rewrite: ContextVar[UrlRewriter | None] = ContextVar("elearn_sanitize_rewrite", default=None)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "iframe" and attribute == "src" and not _host_allowed(value, _filter_hosts.get()):
+        return None
+    if tag == "input" and attribute == "type" and value != "checkbox":
+        return None
+    rewrite = _filter_rewrite.get()
+    if rewrite is not None and attribute in ("href", "src"):
+        return rewrite(tag, attribute, value)
+    return value
+
+
+@functools.cache
+def _cleaner(with_iframes: bool) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=_TAGS if with_iframes else _TAGS - {"iframe"},
+        attributes=_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    )
 
 
 def sanitize(
@@ -63,27 +173,12 @@ def sanitize(
     iframes only from ``iframe_hosts`` (https). ``rewrite_url`` may change
     ``href``/``src`` values (media and lesson links)."""
     hosts = tuple(iframe_hosts)
-
-    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "iframe" and attribute == "src" and not _host_allowed(value, hosts):
-            return None
-        if tag == "input" and attribute == "type" and value != "checkbox":
-            return None
-        if rewrite_url is not None and attribute in ("href", "src"):
-            return rewrite_url(tag, attribute, value)
-        return value
-
-    tags = _TAGS if hosts else _TAGS - {"iframe"}
-    cleaned = nh3.clean(
-        html,
-        tags=tags,
-        attributes=_ATTRIBUTES,
-        attribute_filter=attribute_filter,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        clean_content_tags={"script", "style"},
-    )
+    hosts_token, rewrite_token = _filter_hosts.set(hosts), _filter_rewrite.set(rewrite_url)
+    try:
+        cleaned: str = _cleaner(bool(hosts)).clean(html)
+    finally:
+        _filter_hosts.reset(hosts_token)
+        _filter_rewrite.reset(rewrite_token)
     if hosts:
         # An iframe whose src was refused must not stay as an empty frame.
         cleaned = _SRCLESS_IFRAME.sub("", cleaned)
@@ -101,5 +196,17 @@ def markdown_to_safe_html(
     iframe_hosts: Iterable[str] = (),
     rewrite_url: UrlRewriter | None = None,
 ) -> str:
-    """Render Markdown and sanitise the result: the one way author text becomes HTML."""
-    return sanitize(render_markdown(text), iframe_hosts=iframe_hosts, rewrite_url=rewrite_url)
+    """Render Markdown and sanitise the result: the one way author text becomes HTML.
+
+    Without ``rewrite_url`` the output depends on the text and hosts only, so an
+    active ``RenderCache`` serves it; callers that rewrite links cache themselves.
+    """
+    cache = _active_cache.get()
+    if cache is None or rewrite_url is not None:
+        return sanitize(render_markdown(text), iframe_hosts=iframe_hosts, rewrite_url=rewrite_url)
+    key = cache.key(text, "hosts=" + ",".join(iframe_hosts))
+    html = cache.get(key)
+    if html is None:
+        html = sanitize(render_markdown(text), iframe_hosts=iframe_hosts)
+        cache.put(key, html)
+    return html

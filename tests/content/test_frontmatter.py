@@ -154,15 +154,15 @@ def test_bad_list_items_are_reported_at_their_own_line() -> None:
 
 
 def test_an_unclosed_bracket_is_reported_at_the_line_where_it_opens() -> None:
-    assert messages("---\ntitle: t\ntags: [a, b\njp: 2\n---\nbody\n") == [
-        "f.md:3: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence)"
-    ]
+    # The wording is libyaml's (or PyYAML's pure-Python loader's, without libyaml).
+    (message,) = messages("---\ntitle: t\ntags: [a, b\njp: 2\n---\nbody\n")
+    assert message.startswith("f.md:3: invalid YAML: ")
+    assert message.endswith("(while parsing a flow sequence)")
 
 
 def test_invalid_yaml_is_reported_at_the_file_line_of_the_error() -> None:
-    assert messages("---\ntitle: t\njp: 2\n  bad: indent\n---\nbody\n") == [
-        "f.md:4: invalid YAML: mapping values are not allowed here"
-    ]
+    (message,) = messages("---\ntitle: t\njp: 2\n  bad: indent\n---\nbody\n")
+    assert message.startswith("f.md:4: invalid YAML: mapping values are not allowed")
 
 
 def test_invalid_yaml_still_gives_the_body_and_its_line() -> None:
