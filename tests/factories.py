@@ -19,6 +19,7 @@ from elearn.accounts.models import User
 from elearn.accounts.services import ensure_unit, issue_token
 from elearn.catalogue.models import Course, Lesson
 from elearn.enrolment.models import Enrolment
+from elearn.quizzes.models import Quiz
 from elearn.extensions import db
 
 PASSWORD = "kata-sandi-uji-2026"
@@ -102,6 +103,7 @@ class Scenario:
     approval_course: Course
     first_lesson_id: int
     content_dir: Path
+    quiz_id: int
 
 
 SORONG = "Pemerintah Kota Sorong"
@@ -146,7 +148,9 @@ def scenario(app: Flask, make_user: Callable[..., User], tmp_path: Path) -> Scen
         select(Lesson.id).where(Lesson.course_id == course.id, Lesson.key == "modul-1/pelajaran-1")
     )
     assert first is not None
-    return Scenario(users, course, approval, first, tmp_path)
+    quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.course_id == course.id))
+    assert quiz_id is not None
+    return Scenario(users, course, approval, first, tmp_path, quiz_id)
 
 
 def csrf_from(client: FlaskClient, url: str) -> str:

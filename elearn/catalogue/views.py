@@ -11,10 +11,10 @@ from sqlalchemy import select
 from elearn.api.auth import bearer_token
 from elearn.catalogue.models import Course, MediaFile
 from elearn.catalogue.queries import COMPETENCIES, live_course
-from elearn.errors import NotFound, Unauthenticated
+from elearn.errors import Unauthenticated
 from elearn.extensions import db
 from elearn.progress.queries import course_summaries
-from elearn.progress.services import ItemLocked, check_item_open, course_access, view_lesson
+from elearn.progress.services import ItemLocked, course_access, view_lesson, view_quiz
 
 bp = Blueprint("catalogue", __name__)
 
@@ -73,25 +73,11 @@ def _locked_page(locked: ItemLocked) -> Any:
 @login_required
 def quiz(quiz_id: int) -> Any:
     """A quiz's summary (attempts come with the quiz engine)."""
-    from elearn.quizzes.models import Quiz
-
-    found = db.session.execute(
-        select(Quiz, Course)
-        .join(Course, Course.id == Quiz.course_id)
-        .where(Quiz.id == quiz_id, Quiz.archived_at.is_(None), Course.archived_at.is_(None))
-    ).first()
-    if found is None:
-        raise NotFound("quiz not found")
-    quiz_row, course_row = found
-    access = course_access(current_user, course_row)
-    located = access.outline.find("quiz", quiz_row.id)
-    if located is None:
-        raise NotFound("quiz not found")
     try:
-        check_item_open(access, located[0])
+        view = view_quiz(current_user, quiz_id)
     except ItemLocked as locked:
         return _locked_page(locked)
-    return render_template("catalogue/quiz.html", quiz=quiz_row, access=access, module=located[0], item=located[1])
+    return render_template("catalogue/quiz.html", view=view)
 
 
 @bp.get("/media/<code>/<path:path>")

@@ -61,3 +61,21 @@ def list_enrolments(
         for e, user in rows
     ]
     return EnrolmentPage(items, total, page, per_page)
+
+
+def managed_courses(actor: Actor) -> list[tuple[Course, int, int]]:
+    """Live courses whose enrolments ``actor`` may see, with (active, pending) counts."""
+    courses = [
+        course
+        for course in db.session.scalars(select(Course).where(Course.archived_at.is_(None)).order_by(Course.title))
+        if sees_enrolments(actor, course.instructors)
+    ]
+    counts = {
+        (course_id, status): n
+        for course_id, status, n in db.session.execute(
+            select(Enrolment.course_id, Enrolment.status, func.count())
+            .where(Enrolment.course_id.in_([c.id for c in courses]))
+            .group_by(Enrolment.course_id, Enrolment.status)
+        )
+    }
+    return [(c, counts.get((c.id, "active"), 0), counts.get((c.id, "pending"), 0)) for c in courses]

@@ -7,16 +7,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from elearn.catalogue.models import Course
-from elearn.catalogue.policy import enrols_others, sees_enrolments
+from elearn.catalogue.policy import enrols_others
 from elearn.catalogue.queries import live_course
 from elearn.enrolment import services
 from elearn.enrolment.bulkinput import names_from_csv, names_from_text
 from elearn.enrolment.forms import BulkEnrolForm, ConfirmForm, EnrolForm
-from elearn.enrolment.models import Enrolment
-from elearn.enrolment.queries import list_enrolments
+from elearn.enrolment.queries import list_enrolments, managed_courses
 from elearn.errors import DomainError, Forbidden
 from elearn.extensions import db
 
@@ -51,23 +48,10 @@ def enrol(code: str) -> Any:
 @login_required
 def manage() -> Any:
     """Courses the caller manages, with their enrolment and pending counts."""
-    actor = services.actor_of(current_user)
-    courses = [
-        c
-        for c in db.session.scalars(select(Course).where(Course.archived_at.is_(None)).order_by(Course.title))
-        if sees_enrolments(actor, c.instructors)
-    ]
+    courses = managed_courses(services.actor_of(current_user))
     if not courses:
         raise Forbidden(_("Anda tidak mengelola kursus apa pun."))
-    counts = {
-        (course_id, status): n
-        for course_id, status, n in db.session.execute(
-            select(Enrolment.course_id, Enrolment.status, func.count())
-            .where(Enrolment.course_id.in_([c.id for c in courses]))
-            .group_by(Enrolment.course_id, Enrolment.status)
-        )
-    }
-    return render_template("enrolment/manage.html", courses=courses, counts=counts)
+    return render_template("enrolment/manage.html", courses=courses)
 
 
 @bp.route("/manage/courses/<code>", methods=["GET", "POST"])

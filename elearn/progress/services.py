@@ -22,6 +22,7 @@ from elearn.errors import Forbidden, NotFound
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
 from elearn.progress.outline import Outline, OutlineItem, OutlineModule, load_outline
+from elearn.quizzes.models import Quiz
 from elearn.signals import course_completed
 
 
@@ -139,3 +140,31 @@ def record_completion(enrolment: Enrolment, outline: Outline) -> bool:
     db.session.flush()
     course_completed.send(enrolment)
     return True
+
+
+@dataclass
+class QuizView:
+    """What a quiz's summary page shows."""
+
+    quiz: Quiz
+    access: CourseAccess
+    module: OutlineModule
+    item: OutlineItem
+
+
+def view_quiz(user: User, quiz_id: int) -> QuizView:
+    """Open a live quiz's summary (the same access rules as a lesson; nothing is recorded)."""
+    found = db.session.execute(
+        select(Quiz, Course)
+        .join(Course, Course.id == Quiz.course_id)
+        .where(Quiz.id == quiz_id, Quiz.archived_at.is_(None), Course.archived_at.is_(None))
+    ).first()
+    if found is None:
+        raise NotFound(_("Kuis tidak ditemukan."))
+    quiz, course = found
+    access = course_access(user, course)
+    located = access.outline.find("quiz", quiz.id)
+    if located is None:  # its module was archived
+        raise NotFound(_("Kuis tidak ditemukan."))
+    check_item_open(access, located[0])
+    return QuizView(quiz, access, *located)

@@ -81,6 +81,14 @@ CASES: list[tuple[str, str, str, Any, dict[str, int]]] = [
         expect(302, 403, learner_enrolled=200, instructor=200, coordinator=200, coordinator_other=200, admin=200),
     ),
     (
+        "page quiz",
+        "GET",
+        "/quizzes/{quiz}",
+        None,
+        expect(302, 403, learner_enrolled=200, instructor=200, coordinator=200, coordinator_other=200, admin=200),
+    ),
+    ("page unknown quiz", "GET", "/quizzes/999999", None, expect(302, 404)),
+    (
         "page manage course",
         "GET",
         "/manage/courses/TST-1",
@@ -115,7 +123,7 @@ def test_each_role_gets_what_the_contract_says(
         login(client, user)
     failures = []
     for name, method, template, body, expected in CASES:
-        path = template.format(lesson=scenario.first_lesson_id)
+        path = template.format(lesson=scenario.first_lesson_id, quiz=scenario.quiz_id)
         is_api = path.startswith("/api/")
         response = client.open(path, method=method, json=body, headers=headers if is_api else {})
         if response.status_code != expected[role]:
