@@ -201,8 +201,11 @@ def in_process(directory: Path, database_url: str, report: Report, stage: str) -
     os.environ.setdefault("ELEARN_SECRET_KEY", "bench-only-secret-key")
     wall, cpu = time.perf_counter(), time.process_time()
     from elearn import create_app
+    from elearn.content.prerender import prerendering
+    from elearn.content.renders import known_renders
     from elearn.content.sync import Tally, sync_courses
     from elearn.content.tree import parse_content
+    from elearn.core.markup import using_render_cache
     from elearn.extensions import db
 
     app = create_app()
@@ -211,8 +214,10 @@ def in_process(directory: Path, database_url: str, report: Report, stage: str) -
         spent = (time.perf_counter() - wall, time.process_time() - cpu)
         report.add("in-process: import elearn + create_app", spent[0], note, spent[1])
     with app.app_context():
+        # As the CLI does: kept renders from the database, lesson bodies on every core.
         wall, cpu = time.perf_counter(), time.process_time()
-        courses, issues = parse_content(directory, str(directory))
+        with using_render_cache(known_renders()), prerendering():
+            courses, issues = parse_content(directory, str(directory))
         parsed = (time.perf_counter() - wall, time.process_time() - cpu)
         if issues:
             report.problem(f"in-process parse: {len(issues)} issue(s), first: {issues[0]}")
@@ -226,7 +231,8 @@ def in_process(directory: Path, database_url: str, report: Report, stage: str) -
         db.session.rollback()
         db.session.remove()
     label = "first load" if stage == "empty" else "unchanged"
-    report.add(f"in-process: parse_content ({label})", parsed[0], f"{len(courses)} courses", parsed[1])
+    note = f"{len(courses)} courses, with the render cache and worker processes (CPU s: main process only)"
+    report.add(f"in-process: parse_content ({label})", parsed[0], note, parsed[1])
     report.add(f"in-process: sync_courses ({label}, flush, rolled back)", synced[0], f"`{total.line()}`", synced[1])
 
 
