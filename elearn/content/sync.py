@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
 from elearn.content.specs import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
@@ -113,9 +114,8 @@ class CourseSync:
         self._sync_instructors()
         self._sync_media()
         modules = self._sync_modules()
-        lessons = self._sync_lessons(modules)
+        self._sync_lessons(modules)
         self._sync_quizzes(modules)
-        self._resolve_lesson_links(lessons)
         db.session.flush()
         return CourseReport(self.spec.code, self.tally)
 
@@ -154,7 +154,9 @@ class CourseSync:
 
     def _sync_media(self) -> None:
         assert self.course is not None  # noqa: S101 - set by run()
-        rows = db.session.scalars(select(MediaFile).where(MediaFile.course_id == self.course.id)).all()
+        rows = db.session.scalars(
+            select(MediaFile).options(defer(MediaFile.data)).where(MediaFile.course_id == self.course.id)
+        ).all()
         by_path = {row.path: row for row in rows}
         seen: set[int] = set()
         silent = Tally()  # media are not counted items (content-format.md section 6)
@@ -196,9 +198,14 @@ class CourseSync:
 
     def _sync_lessons(self, modules: dict[str, tuple[Module, ModuleSpec]]) -> list[tuple[Lesson, LessonSpec]]:
         assert self.course is not None  # noqa: S101 - set by run()
-        rows = db.session.scalars(select(Lesson).where(Lesson.course_id == self.course.id)).all()
+        # Lesson bodies are not loaded: an unchanged lesson is recognised by its hash.
+        rows = db.session.scalars(
+            select(Lesson).options(defer(Lesson.html)).where(Lesson.course_id == self.course.id)
+        ).all()
         by_key = {row.key: row for row in rows}
         synced: list[tuple[Lesson, LessonSpec]] = []
+        stale: list[tuple[Lesson, LessonSpec]] = []  # bodies whose lesson links must be (re)resolved
+        created_any = False
         for module, module_spec in modules.values():
             for item in module_spec.items:
                 if not isinstance(item, LessonSpec):
@@ -213,29 +220,38 @@ class CourseSync:
                     "position": item.position,
                     "minutes": item.minutes,
                     "is_optional": item.optional,
-                    # Links resolve after every lesson has an id; compare the source meanwhile.
                     "content_hash": item.source_hash,
                 }
+                revived = row is not None and row.archived_at is not None
                 if row is None or row.content_hash != item.source_hash:
                     desired["html"] = item.html
-                row, _ = _upsert(row, Lesson, desired, self.tally)
+                row, outcome = _upsert(row, Lesson, desired, self.tally)
                 synced.append((row, item))
+                created_any = created_any or outcome == "created"
+                if "html" in desired or revived:
+                    stale.append((row, item))
         db.session.flush()
         _archive(rows, {row.id for row, _spec in synced}, self.tally)
+        self._resolve_lesson_links(synced, stale, recheck_all=created_any)
         return synced
 
-    def _resolve_lesson_links(self, lessons: list[tuple[Lesson, LessonSpec]]) -> None:
+    def _resolve_lesson_links(
+        self, lessons: list[tuple[Lesson, LessonSpec]], stale: list[tuple[Lesson, LessonSpec]], *, recheck_all: bool
+    ) -> None:
+        """Turn ``/lessons/{{lesson:KEY}}`` placeholders into lesson ids.
+
+        A body whose source did not change keeps its links, unless lessons were
+        created in this load (a link may then point at a new id).
+        """
         ids = {row.key: row.id for row, _spec in lessons}
 
         def replace(match: re.Match[str]) -> str:
             target = ids.get(match.group(1))
             return f"/lessons/{target}" if target is not None else "#"
 
-        for row, spec in lessons:
-            if _LESSON_LINK.search(row.html):
-                row.html = _LESSON_LINK.sub(replace, row.html)
-            elif row.content_hash == spec.source_hash and _LESSON_LINK.search(spec.html):
-                # Unchanged source, but a linked lesson may have a new id: re-resolve.
+        todo = lessons if recheck_all else stale
+        for row, spec in todo:
+            if _LESSON_LINK.search(spec.html):
                 resolved = _LESSON_LINK.sub(replace, spec.html)
                 if resolved != row.html:
                     row.html = resolved
