@@ -12,7 +12,7 @@ from elearn.catalogue.queries import COMPETENCIES, live_course
 from elearn.core.time import iso
 from elearn.progress.outline import OutlineItem
 from elearn.progress.queries import CourseSummary, course_summaries
-from elearn.progress.services import course_access
+from elearn.progress.services import course_access, progress_of
 
 blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="Catalogue, outline and progress")
 
@@ -137,17 +137,7 @@ def get_course(code: str) -> dict[str, Any]:
     """A course with its modules and items in order; marks are the caller's."""
     course = live_course(code)
     access = course_access(api_user(), course)
-    outline = access.outline
-    summary = CourseSummary(
-        course=course,
-        module_count=len(outline.modules),
-        lesson_count=sum(1 for i in outline.items if i.row.type == "lesson"),
-        quiz_count=sum(1 for i in outline.items if i.row.type == "quiz"),
-        required_count=outline.total_items,
-        completed_count=outline.completed_items,
-        enrolment=access.enrolment,
-    )
-    body = summary_body(summary)
+    body = summary_body(CourseSummary.of_outline(course, access.outline, access.enrolment))
     body["description_html"] = course.description_html
     body["modules"] = [
         {
@@ -156,10 +146,10 @@ def get_course(code: str) -> dict[str, Any]:
             "position": m.row.position,
             "optional": m.row.is_optional,
             "locked": m.locked,
-            "completed": access.is_learning and m.completed,
+            "completed": m.completed if access.is_learning else False,
             "items": [item_body(i) for i in m.items],
         }
-        for m in outline.modules
+        for m in access.outline.modules
     ]
     return body
 
@@ -169,14 +159,12 @@ def get_course(code: str) -> dict[str, Any]:
 @blp.response(200, ProgressSchema)
 def get_progress(code: str) -> dict[str, Any]:
     """The caller's progress in a course (zero when not enrolled)."""
-    access = course_access(api_user(), live_course(code))
-    outline, enrolment = access.outline, access.enrolment
-    learning = access.is_learning
+    progress = progress_of(course_access(api_user(), live_course(code)))
     return {
-        "percent": outline.percent if learning else 0,
-        "completed_items": outline.completed_items if learning else 0,
-        "total_items": outline.total_items,
-        "completed": enrolment is not None and enrolment.completed_at is not None,
-        "completed_at": iso(enrolment.completed_at) if enrolment is not None else None,
-        "certificate": None,
+        "percent": progress.percent,
+        "completed_items": progress.completed_items,
+        "total_items": progress.total_items,
+        "completed": progress.completed,
+        "completed_at": iso(progress.completed_at),
+        "certificate": None,  # certificates come with their own issue
     }

@@ -16,6 +16,7 @@ from elearn.catalogue.models import Course, Lesson, Module
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
+from elearn.progress.outline import Outline
 from elearn.quizzes.models import Quiz, QuizResult
 
 
@@ -30,6 +31,19 @@ class CourseSummary:
     required_count: int = 0
     completed_count: int = 0
     enrolment: Enrolment | None = None
+
+    @classmethod
+    def of_outline(cls, course: Course, outline: Outline, enrolment: Enrolment | None) -> CourseSummary:
+        """The summary of one course from its outline (no extra query)."""
+        return cls(
+            course=course,
+            module_count=len(outline.modules),
+            lesson_count=sum(1 for item in outline.items if item.row.type == "lesson"),
+            quiz_count=sum(1 for item in outline.items if item.row.type == "quiz"),
+            required_count=outline.total_items,
+            completed_count=outline.completed_items,
+            enrolment=enrolment,
+        )
 
     @property
     def enrolled(self) -> bool:

@@ -6,6 +6,7 @@ Completion is recorded once, with its time, and never reverted: nothing here
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -50,6 +51,33 @@ def course_access(user: User, course: Course) -> CourseAccess:
         outline.clear_marks()
     staff = reads_any_lesson(actor_of(user), course.instructors)
     return CourseAccess(course, enrolment, outline, staff)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A caller's progress in a course (api.md "Lessons and progress")."""
+
+    percent: int
+    completed_items: int
+    total_items: int
+    completed_at: dt.datetime | None
+
+    @property
+    def completed(self) -> bool:
+        """Completion is recorded once and never reverts."""
+        return self.completed_at is not None
+
+
+def progress_of(access: CourseAccess) -> Progress:
+    """Progress from an access: zero done when not (actively) enrolled."""
+    outline, learning = access.outline, access.is_learning
+    completed_at = access.enrolment.completed_at if access.enrolment is not None else None
+    return Progress(
+        percent=outline.percent if learning else 0,
+        completed_items=outline.completed_items if learning else 0,
+        total_items=outline.total_items,
+        completed_at=completed_at,
+    )
 
 
 @dataclass
