@@ -49,7 +49,7 @@ UrlRewriter = Callable[[str, str, str], str | None]
 
 
 #: Bump when rendering or sanitising rules change: cached HTML of older rules is then ignored.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 _local = threading.local()
 
@@ -160,6 +160,7 @@ def _cleaner(with_iframes: bool) -> nh3.Cleaner:
         link_rel="noopener noreferrer",
         strip_comments=True,
         clean_content_tags={"script", "style"},
+        tag_attribute_values={"div": {"role": {"region"}, "tabindex": {"0"}}},
     )
 
 
@@ -183,10 +184,15 @@ def sanitize(
         # An iframe whose src was refused must not stay as an empty frame.
         cleaned = _SRCLESS_IFRAME.sub("", cleaned)
     # Only task-list checkboxes are kept: any other input would be a dead form field.
-    return _NON_CHECKBOX_INPUT.sub("", cleaned)
+    cleaned = _NON_CHECKBOX_INPUT.sub("", cleaned)
+    # A wide table scrolls inside its own box on a phone; keyboard users must reach that box.
+    # (Already wrapped tables stay as they are, so sanitising twice changes nothing.)
+    return _UNWRAPPED_TABLE.sub(rf"{TABLE_WRAP}\1</div>", cleaned)
 
 
 _SRCLESS_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+TABLE_WRAP = '<div class="table-wrap" tabindex="0" role="region">'
+_UNWRAPPED_TABLE = re.compile(r'(?<!tabindex="0" role="region">)(<table\b[^>]*>.*?</table>)', re.S)
 _NON_CHECKBOX_INPUT = re.compile(r'<input(?![^>]*\stype="checkbox")[^>]*>')
 
 

@@ -58,3 +58,14 @@ def test_iframes_from_the_allow_list_stay_over_https_only() -> None:
     plain_http = sanitize('<iframe src="http://www.youtube-nocookie.com/embed/x"></iframe>', iframe_hosts=hosts)
     assert "<iframe" not in plain_http
     assert "<iframe" not in sanitize('<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>')
+
+
+def test_tables_scroll_in_a_keyboard_reachable_box_and_sanitising_twice_changes_nothing() -> None:
+    html = markdown_to_safe_html("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert html.startswith('<div class="table-wrap" tabindex="0" role="region"><table>')
+    assert html.endswith("</table></div>")
+    assert sanitize(html) == html
+
+
+def test_authors_cannot_set_other_roles_or_tab_stops() -> None:
+    assert sanitize('<div role="button" tabindex="5">x</div>') == "<div>x</div>"

@@ -1,0 +1,80 @@
+"""axe-core finds no serious or critical accessibility problem on the learner's and coordinator's pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Page
+
+from elearn.accounts.models import User
+from elearn.enrolment.models import Enrolment
+from elearn.extensions import db
+from tests.coursetree import build_course, write
+from tests.factories import PASSWORD, load_content
+
+SEVERE = {"serious", "critical"}
+
+
+def severe_violations(axe: Axe, page: Page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SEVERE
+    ]
+
+
+@pytest.fixture
+def course_with_everything(app: Flask, tmp_path: Path) -> None:
+    course = build_course(tmp_path, "A11Y-1", modules=2, lessons=2)
+    write(
+        course / "01-modul-1" / "01-pelajaran-1.md",
+        "# Tabel dan gambar\n\n| Layanan | Waktu | Biaya | Persyaratan | Dasar hukum | Unit pelaksana |\n"
+        "|---|---|---|---|---|---|\n| Penerbitan KTP elektronik | 1 hari kerja | Tidak dipungut biaya | "
+        "Kartu keluarga dan surat pengantar | Undang-Undang Administrasi Kependudukan | Dinas Dukcapil |\n\n"
+        "![Alur pengaduan](../media/gambar.svg)\n\n!!! note \"Catatan\"\n    Isi catatan.\n\n"
+        "<details><summary>Lihat</summary>Rincian.</details>\n",
+    )
+    load_content(app, tmp_path)
+
+
+def test_key_pages_have_no_serious_accessibility_violation(
+    app: Flask,
+    course_with_everything: None,
+    make_user: Callable[..., User],
+    live_server: str,
+    phone: Page,
+) -> None:
+    learner = make_user("siti")
+    make_user("koordinator", role="coordinator", unit="Pemerintah Kota Sorong")
+    from sqlalchemy import select
+
+    from elearn.catalogue.models import Course, Lesson
+
+    course = db.session.scalar(select(Course).where(Course.code == "A11Y-1"))
+    assert course is not None
+    db.session.add(Enrolment(user_id=learner.id, course_id=course.id, status="active"))
+    db.session.commit()
+    lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.key == "modul-1/pelajaran-1"))
+    axe = Axe()
+    problems = []
+    phone.goto(f"{live_server}/login")
+    problems += severe_violations(axe, phone)
+    for username, pages in (
+        ("siti", ["/", "/my", "/courses/A11Y-1", f"/lessons/{lesson_id}", "/account/password"]),
+        ("koordinator", ["/manage", "/manage/courses/A11Y-1"]),
+    ):
+        phone.context.clear_cookies()
+        phone.goto(f"{live_server}/login")
+        phone.get_by_label("Nama pengguna").fill(username)
+        phone.get_by_label("Kata sandi").fill(PASSWORD)
+        phone.get_by_role("button", name="Masuk", exact=True).click()
+        phone.wait_for_url(f"{live_server}/")
+        for path in pages:
+            phone.goto(f"{live_server}{path}")
+            problems += severe_violations(axe, phone)
+    assert problems == []
