@@ -19,8 +19,8 @@ from elearn.accounts.models import User
 from elearn.accounts.services import ensure_unit, issue_token
 from elearn.catalogue.models import Course, Lesson
 from elearn.enrolment.models import Enrolment
-from elearn.quizzes.models import Quiz
 from elearn.extensions import db
+from elearn.quizzes.models import Quiz
 
 PASSWORD = "kata-sandi-uji-2026"
 _serial = itertools.count(1)

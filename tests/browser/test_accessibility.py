@@ -36,7 +36,7 @@ def course_with_everything(app: Flask, tmp_path: Path) -> None:
         "# Tabel dan gambar\n\n| Layanan | Waktu | Biaya | Persyaratan | Dasar hukum | Unit pelaksana |\n"
         "|---|---|---|---|---|---|\n| Penerbitan KTP elektronik | 1 hari kerja | Tidak dipungut biaya | "
         "Kartu keluarga dan surat pengantar | Undang-Undang Administrasi Kependudukan | Dinas Dukcapil |\n\n"
-        "![Alur pengaduan](../media/gambar.svg)\n\n!!! note \"Catatan\"\n    Isi catatan.\n\n"
+        '![Alur pengaduan](../media/gambar.svg)\n\n!!! note "Catatan"\n    Isi catatan.\n\n'
         "<details><summary>Lihat</summary>Rincian.</details>\n",
     )
     load_content(app, tmp_path)
