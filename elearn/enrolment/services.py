@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course
@@ -71,8 +72,14 @@ def enrol(user: User, course: Course, key: str | None = None) -> tuple[Enrolment
     enrolment = Enrolment(user_id=user.id, course_id=course.id, status=status, enrolled_at=now())
     if status == "active":
         enrolment.approved_at = enrolment.enrolled_at
-    db.session.add(enrolment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent request may enrol the same person first
+            db.session.add(enrolment)
+    except IntegrityError:
+        existing = enrolment_of(user.id, course.id)
+        if existing is None:
+            raise
+        return existing, False
     return enrolment, True
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course, Lesson
@@ -161,11 +163,24 @@ def _record_lesson(user: User, lesson: Lesson, access: CourseAccess, item: Outli
 
 
 def record_completion(enrolment: Enrolment, outline: Outline) -> bool:
-    """Record the course complete, once, if every required item is done; whether it happened now."""
+    """Record the course complete, once, if every required item is done; whether it happened now.
+
+    A conditional UPDATE makes "once" hold under concurrent requests: only the
+    request that sets ``completed_at`` sends ``course_completed``.
+    """
     if enrolment.completed_at is not None or not outline.is_complete:
         return False
-    enrolment.completed_at = now()
-    db.session.flush()
+    moment = now()
+    result = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        db.session.refresh(enrolment, ["completed_at"])
+        return False
+    set_committed_value(enrolment, "completed_at", moment)
     course_completed.send(enrolment)
     return True
 
