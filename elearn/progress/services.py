@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, select, update
@@ -94,18 +94,6 @@ class LessonView:
     next: OutlineItem | None
 
 
-def _live_lesson(lesson_id: int) -> tuple[Lesson, Course]:
-    found = db.session.execute(
-        select(Lesson, Course)
-        .join(Course, Course.id == Lesson.course_id)
-        .where(Lesson.id == lesson_id, Lesson.archived_at.is_(None), Course.archived_at.is_(None))
-    ).first()
-    if found is None:
-        raise NotFound(_("Pelajaran tidak ditemukan."))
-    lesson, course = found
-    return lesson, course
-
-
 class ItemLocked(Forbidden):
     """The item's module waits for an earlier required module (``blocker``)."""
 
@@ -132,15 +120,32 @@ def check_item_open(access: CourseAccess, module: OutlineModule) -> None:
     raise Forbidden(_("Anda belum terdaftar di kursus ini."), code="not_enrolled")
 
 
+Row = TypeVar("Row", Lesson, Quiz)
+
+
+def _open_item(
+    user: User, model: type[Row], item_id: int, not_found: str
+) -> tuple[Row, CourseAccess, OutlineModule, OutlineItem]:
+    """A live lesson or quiz the user may open, with its place in the course (else 404 / 403)."""
+    found = db.session.execute(
+        select(model, Course)
+        .join(Course, Course.id == model.course_id)
+        .where(model.id == item_id, model.archived_at.is_(None), Course.archived_at.is_(None))
+    ).first()
+    if found is None:
+        raise NotFound(not_found)
+    row, course = found
+    access = course_access(user, course)
+    located = access.outline.find("lesson" if model is Lesson else "quiz", row.id)
+    if located is None:  # its module was archived
+        raise NotFound(not_found)
+    check_item_open(access, located[0])
+    return row, access, located[0], located[1]
+
+
 def view_lesson(user: User, lesson_id: int) -> LessonView:
     """Open a lesson; for an enrolled learner this records it as completed."""
-    lesson, course = _live_lesson(lesson_id)
-    access = course_access(user, course)
-    found = access.outline.find("lesson", lesson.id)
-    if found is None:  # its module was archived
-        raise NotFound(_("Pelajaran tidak ditemukan."))
-    module, item = found
-    check_item_open(access, module)
+    lesson, access, module, item = _open_item(user, Lesson, lesson_id, _("Pelajaran tidak ditemukan."))
     if access.is_learning and not module.locked:
         _record_lesson(user, lesson, access, item)
     previous, following = access.outline.neighbours(item)
@@ -197,17 +202,4 @@ class QuizView:
 
 def view_quiz(user: User, quiz_id: int) -> QuizView:
     """Open a live quiz's summary (the same access rules as a lesson; nothing is recorded)."""
-    found = db.session.execute(
-        select(Quiz, Course)
-        .join(Course, Course.id == Quiz.course_id)
-        .where(Quiz.id == quiz_id, Quiz.archived_at.is_(None), Course.archived_at.is_(None))
-    ).first()
-    if found is None:
-        raise NotFound(_("Kuis tidak ditemukan."))
-    quiz, course = found
-    access = course_access(user, course)
-    located = access.outline.find("quiz", quiz.id)
-    if located is None:  # its module was archived
-        raise NotFound(_("Kuis tidak ditemukan."))
-    check_item_open(access, located[0])
-    return QuizView(quiz, access, *located)
+    return QuizView(*_open_item(user, Quiz, quiz_id, _("Kuis tidak ditemukan.")))
