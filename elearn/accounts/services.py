@@ -188,7 +188,7 @@ def _nip_owners(nips: list[str]) -> dict[str, str]:
     for chunk in _chunks(nips):
         rows = db.session.execute(select(User.nip, User.username).where(User.nip.in_(chunk)))
         owners.update({nip: name for nip, name in rows if nip})
-    return {nip: name for nip, name in owners.items() if nip}
+    return owners
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
