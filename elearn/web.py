@@ -39,11 +39,14 @@ def init_web(app: Flask) -> None:
     app.before_request(_require_password_change)
 
 
-def _load_user(user_id: str) -> Any:
+def _load_user(session_id: str) -> Any:
     from elearn.accounts.models import User
 
+    user_id, _sep, fingerprint = session_id.partition(".")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or fingerprint != user.session_fingerprint:
+        return None  # unknown, disabled, or signed in before the password last changed
+    return user
 
 
 def _require_password_change() -> Any:

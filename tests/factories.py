@@ -87,7 +87,7 @@ def login(app: Flask) -> Callable[[FlaskClient, User], None]:
 
     def sign_in(client: FlaskClient, user: User) -> None:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
 
     return sign_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -21,7 +21,10 @@ class PasswordChangeForm(FlaskForm):
 
     current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired()])
     new = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=1024)])
-    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("new", message=_l("Kata sandi baru tidak sama."))],
+    )
 
 
 class LanguageForm(FlaskForm):

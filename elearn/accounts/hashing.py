@@ -37,11 +37,18 @@ def hash_generated_password(password: str) -> str:
 
 
 def verify_password(stored: str, password: str) -> bool:
-    """Whether ``password`` matches ``stored`` (either kind of hash)."""
+    """Whether ``password`` matches ``stored`` (either kind of hash), in the same time either way."""
     if stored.startswith(_FAST_PREFIX):
         salt, _, digest = stored.removeprefix(_FAST_PREFIX).partition("$")
         expected = hmac.new(salt.encode(), password.encode(), hashlib.sha256).hexdigest()
+        # Spend an Argon2 verification anyway: a fast answer would tell an attacker
+        # which accounts still hold an unused one-time password.
+        _slow_verify(dummy_hash(), password)
         return hmac.compare_digest(expected, digest)
+    return _slow_verify(stored, password)
+
+
+def _slow_verify(stored: str, password: str) -> bool:
     try:
         return _argon2.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
@@ -51,6 +52,16 @@ class User(IdMixin, UserMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        """Session identity: the id and a fingerprint of the password hash, so a
+        password change signs out every other session."""
+        return f"{self.id}.{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        """Changes whenever the password does."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def unit_path(self) -> str | None:

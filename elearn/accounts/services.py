@@ -15,6 +15,7 @@ from elearn.accounts import hashing
 from elearn.accounts.csvrows import UserRow
 from elearn.accounts.models import ApiToken, Unit, User
 from elearn.accounts.throttle import get_throttle
+from elearn.core.database import chunks
 from elearn.core.time import now
 from elearn.errors import DomainError, Invalid, TooManyAttempts
 from elearn.extensions import db
@@ -53,12 +54,21 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Replace ``user``'s password after checking the current one and the new one's strength."""
+def change_password(user: User, current: str, new: str, *, keep_token: str | None = None) -> None:
+    """Replace ``user``'s password after checking the current one and the new one's strength.
+
+    Every other API token stops working, and so does every other signed-in session
+    (their cookies carry a fingerprint of the old hash). Wrong current passwords
+    count towards the sign-in lockout, so a stolen session cannot guess freely.
+    """
     from elearn.accounts.passwords import password_problems
 
+    throttle = get_throttle()
+    if throttle.is_locked(user.username):
+        raise TooManyAttempts(_("Terlalu banyak percobaan. Coba lagi setelah 15 menit."))
     fields: dict[str, str] = {}
     if not hashing.verify_password(user.password_hash, current):
+        throttle.record_failure(user.username)
         fields["current"] = _("Kata sandi saat ini salah.")
     problems = password_problems(new, username=user.username)
     if problems:
@@ -67,6 +77,10 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid(_("Kata sandi tidak dapat diganti."), fields=fields)
     user.password_hash = hashing.hash_password(new)
     user.must_change_password = False
+    revoke = delete(ApiToken).where(ApiToken.user_id == user.id)
+    if keep_token is not None:
+        revoke = revoke.where(ApiToken.token_hash != hashing.token_digest(keep_token))
+    db.session.execute(revoke)
     db.session.flush()
 
 
@@ -178,21 +192,17 @@ def _apply_row(user: User, row: UserRow, units: dict[str, Unit]) -> None:
 
 def _users_by_username(usernames: list[str]) -> dict[str, User]:
     found: dict[str, User] = {}
-    for chunk in _chunks(usernames):
+    for chunk in chunks(usernames):
         found.update((u.username, u) for u in db.session.scalars(select(User).where(User.username.in_(chunk))))
     return found
 
 
 def _nip_owners(nips: list[str]) -> dict[str, str]:
     owners: dict[str, str] = {}
-    for chunk in _chunks(nips):
+    for chunk in chunks(nips):
         rows = db.session.execute(select(User.nip, User.username).where(User.nip.in_(chunk)))
         owners.update({nip: name for nip, name in rows if nip})
     return owners
-
-
-def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def create_user(row: UserRow) -> tuple[User, str | None]:

@@ -69,19 +69,20 @@ def change_password() -> Any:
     """Choose a new password (forced after a one-time password)."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if form.new.data != form.confirm.data:
-            form.confirm.errors = [_("Kata sandi baru tidak sama.")]
+        try:
+            services.change_password(current_user, form.current.data or "", form.new.data or "")
+        except Invalid as error:
+            db.session.commit()  # a wrong current password must count even though the change fails
+            fields = error.fields or {}
+            form.current.errors = [fields["current"]] if "current" in fields else []
+            form.new.errors = [fields["new"]] if "new" in fields else []
+        except TooManyAttempts as error:
+            form.current.errors = [error.message]
         else:
-            try:
-                services.change_password(current_user, form.current.data or "", form.new.data or "")
-            except Invalid as error:
-                fields = error.fields or {}
-                form.current.errors = [fields["current"]] if "current" in fields else []
-                form.new.errors = [fields["new"]] if "new" in fields else []
-            else:
-                db.session.commit()
-                flash(_("Kata sandi Anda telah diganti."), "success")
-                return redirect(url_for("catalogue.index"))
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this session carries the new fingerprint
+            flash(_("Kata sandi Anda telah diganti."), "success")
+            return redirect(url_for("catalogue.index"))
     return render_template("accounts/change_password.html", form=form)
 
 

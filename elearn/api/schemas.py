@@ -29,5 +29,5 @@ class UserSchema(ma.Schema):
 class PageArgsSchema(ma.Schema):
     """``?page=N&per_page=M`` (default 50, max 500)."""
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))

@@ -43,9 +43,15 @@ def teaches(actor: Actor, instructors: Sequence[str]) -> bool:
     return actor.username.lower() in {name.lower() for name in instructors}
 
 
-def manages_person(actor: Actor, person_unit: str | None) -> bool:
-    """Whether ``actor`` may act for a person of ``person_unit`` (coordinator scope, admin)."""
-    return actor.is_admin or (actor.is_coordinator and unit_in_scope(actor.unit_path, person_unit))
+def manages_person(actor: Actor, person_unit: str | None, person_id: int) -> bool:
+    """Whether ``actor`` may act for a person of ``person_unit`` (coordinator scope, admin).
+
+    A coordinator never acts for themselves: their own enrolments go through the
+    same key, approval and window as anyone's.
+    """
+    if actor.is_admin:
+        return True
+    return actor.is_coordinator and person_id != actor.user_id and unit_in_scope(actor.unit_path, person_unit)
 
 
 def reads_any_lesson(actor: Actor, instructors: Sequence[str]) -> bool:
@@ -68,6 +74,14 @@ def enrols_others(actor: Actor) -> bool:
     return actor.is_admin or actor.is_coordinator
 
 
-def approves(actor: Actor, instructors: Sequence[str], learner_unit: str | None) -> bool:
-    """Instructors of the course, the learner's coordinators and admins approve enrolments."""
-    return teaches(actor, instructors) or manages_person(actor, learner_unit)
+def approves_in(actor: Actor, instructors: Sequence[str]) -> bool:
+    """Whether ``actor`` may approve anyone at all in the course (checked before looking anyone up)."""
+    return actor.is_admin or actor.is_coordinator or teaches(actor, instructors)
+
+
+def approves(actor: Actor, instructors: Sequence[str], learner_unit: str | None, learner_id: int) -> bool:
+    """Instructors of the course, the learner's coordinators and admins approve enrolments;
+    nobody but an admin approves their own."""
+    if learner_id == actor.user_id and not actor.is_admin:
+        return False
+    return teaches(actor, instructors) or manages_person(actor, learner_unit, learner_id)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from elearn.extensions import db
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,13 +32,17 @@ def init_database(app: Flask) -> None:
             engine._elearn_pragmas = True  # type: ignore[attr-defined]
 
 
-def insert_ignoring_duplicates(model: type, values: dict[str, Any]) -> None:
-    """INSERT a row unless one with the same key exists (concurrent-safe on both backends)."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+def insert_ignoring_duplicates(model: type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
+    """INSERT rows unless one with the same key exists (concurrent-safe on both backends)."""
+    if not rows:
+        return
+    from sqlalchemy.dialects import postgresql, sqlite
 
-        db.session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).on_conflict_do_nothing()
+    db.session.execute(statement, rows if isinstance(rows, list) else [rows])
 
-        db.session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+
+def chunks(values: Sequence[T], size: int = 500) -> list[Sequence[T]]:
+    """``values`` in slices of ``size``: keeps ``IN (...)`` lists within every backend's limits."""
+    return [values[start : start + size] for start in range(0, len(values), size)]

@@ -14,9 +14,12 @@ def names_from_text(text: str) -> list[str]:
 
 def names_from_csv(data: bytes) -> list[str]:
     """The ``username`` or ``nip`` column of a CSV (BOM accepted); without such a
-    header, the first column of every row."""
+    header, the first column of every row. Raises ``ValueError`` for a file that is not CSV."""
     text = data.decode("utf-8-sig", errors="replace")
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        raise ValueError(str(error)) from error
     if not rows:
         return []
     header = [cell.strip().lower() for cell in rows[0]]

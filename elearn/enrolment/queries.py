@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVarTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from elearn.accounts.models import Unit, User
 from elearn.catalogue.models import Course
@@ -14,6 +15,8 @@ from elearn.enrolment.models import Enrolment
 from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.progress.queries import completed_counts, required_totals
+
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,14 @@ class EnrolmentPage:
     per_page: int
 
 
+def _within_units(query: Select[*Ts], actor: Actor) -> Select[*Ts]:
+    """Only people of the actor's unit and the units below it (``query`` selects from users)."""
+    scope = actor.unit_path or "\x00"  # a coordinator without a unit sees nobody
+    return query.join(Unit, Unit.id == User.unit_id).where(
+        or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
+    )
+
+
 def list_enrolments(
     actor: Actor, course: Course, *, status: str | None = None, page: int = 1, per_page: int = 50
 ) -> EnrolmentPage:
@@ -46,10 +57,7 @@ def list_enrolments(
     if status:
         query = query.where(Enrolment.status == status)
     if not sees_everyone(actor, course.instructors):
-        scope = actor.unit_path or "\x00"
-        query = query.join(Unit, Unit.id == User.unit_id).where(
-            or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
-        )
+        query = _within_units(query, actor)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(
         query.order_by(Enrolment.enrolled_at, Enrolment.id).offset((page - 1) * per_page).limit(per_page)
@@ -64,18 +72,25 @@ def list_enrolments(
 
 
 def managed_courses(actor: Actor) -> list[tuple[Course, int, int]]:
-    """Live courses whose enrolments ``actor`` may see, with (active, pending) counts."""
+    """Live courses whose enrolments ``actor`` may see, with the (active, pending) counts
+    of the people they may see (a coordinator: their units only)."""
     courses = [
         course
         for course in db.session.scalars(select(Course).where(Course.archived_at.is_(None)).order_by(Course.title))
         if sees_enrolments(actor, course.instructors)
     ]
-    counts = {
-        (course_id, status): n
-        for course_id, status, n in db.session.execute(
+    everyone = [c.id for c in courses if sees_everyone(actor, c.instructors)]
+    scoped = [c.id for c in courses if c.id not in set(everyone)]
+    counts: dict[tuple[int, str], int] = {}
+    for ids, limit in ((everyone, False), (scoped, True)):
+        if not ids:
+            continue
+        query = (
             select(Enrolment.course_id, Enrolment.status, func.count())
-            .where(Enrolment.course_id.in_([c.id for c in courses]))
+            .join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.course_id.in_(ids))
             .group_by(Enrolment.course_id, Enrolment.status)
         )
-    }
+        for course_id, status, n in db.session.execute(_within_units(query, actor) if limit else query):
+            counts[(course_id, status)] = n
     return [(c, counts.get((c.id, "active"), 0), counts.get((c.id, "pending"), 0)) for c in courses]

@@ -5,7 +5,6 @@ Nobody is ever silently un-enrolled: no service here deletes an enrolment.
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import os
 from collections.abc import Sequence
@@ -13,15 +12,16 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course
-from elearn.catalogue.policy import Actor, approves, enrols_others, manages_person
+from elearn.catalogue.policy import Actor, approves, approves_in, enrols_others, manages_person, unit_in_scope
+from elearn.core.database import chunks, insert_ignoring_duplicates
 from elearn.core.time import local_date, now
 from elearn.enrolment.models import Enrolment
-from elearn.errors import Forbidden, NotFound
+from elearn.errors import Forbidden, Invalid, NotFound
 from elearn.extensions import db
 
 
@@ -86,8 +86,11 @@ def enrol(user: User, course: Course, key: str | None = None) -> tuple[Enrolment
 def approve(actor: Actor, course: Course, username: str) -> Enrolment:
     """Approve a pending enrolment (idempotent for an active one).
 
-    A coordinator of another unit may not know the person exists: 404.
+    Who may approve nobody in this course is refused before any look-up, so the
+    answer tells them nothing; a coordinator of another unit gets 404.
     """
+    if not approves_in(actor, course.instructors):
+        raise Forbidden(_("Anda tidak berhak menyetujui pendaftaran di kursus ini."))
     found = db.session.execute(
         select(User, Enrolment)
         .join(Enrolment, Enrolment.user_id == User.id)
@@ -96,8 +99,8 @@ def approve(actor: Actor, course: Course, username: str) -> Enrolment:
     if found is None:
         raise NotFound(_("Pendaftaran tidak ditemukan."))
     learner, enrolment = found
-    if not approves(actor, course.instructors, learner.unit_path):
-        if actor.is_coordinator:
+    if not approves(actor, course.instructors, learner.unit_path, learner.id):
+        if actor.is_coordinator and not unit_in_scope(actor.unit_path, learner.unit_path):
             raise NotFound(_("Pendaftaran tidak ditemukan."))
         raise Forbidden(_("Anda tidak berhak menyetujui pendaftaran ini."))
     if enrolment.status != "active":
@@ -118,6 +121,9 @@ class BulkResult:
     forbidden: list[str] = field(default_factory=list)
 
 
+MAX_BULK = 10_000
+
+
 def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult:
     """Enrol people by username or NIP (coordinators: their units only; admins: anyone).
 
@@ -127,58 +133,62 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
     if not enrols_others(actor):
         raise Forbidden(_("Hanya koordinator dan admin yang dapat mendaftarkan peserta."))
     wanted = [name.strip() for name in names if name and name.strip()]
+    if len(wanted) > MAX_BULK:
+        message = _("Paling banyak %(max)d nama sekali daftar.", max=MAX_BULK)
+        raise Invalid(message, fields={"usernames": message})
     users = _users_by_name_or_nip(wanted)
-    enrolments = {
-        e.user_id: e
-        for e in db.session.scalars(
-            select(Enrolment).where(
-                Enrolment.course_id == course.id, Enrolment.user_id.in_([u.id for u in users.values()])
+    user_ids = sorted({user.id for user in users.values()})
+    active: set[int] = set()
+    for chunk in chunks(user_ids):
+        active.update(
+            db.session.scalars(
+                select(Enrolment.user_id).where(
+                    Enrolment.course_id == course.id, Enrolment.status == "active", Enrolment.user_id.in_(chunk)
+                )
             )
         )
-    }
-    result, moment, handled = BulkResult(), now(), set[int]()
+    result, to_enrol = BulkResult(), set[int]()
     for name in wanted:
         user = users.get(name.lower()) or users.get("".join(name.split()))
         if user is None:
             result.unknown.append(name)
-        elif not manages_person(actor, user.unit_path):
+        elif not manages_person(actor, user.unit_path, user.id):
             result.forbidden.append(name)
-        elif user.id in handled or (user.id in enrolments and enrolments[user.id].status == "active"):
+        elif user.id in active or user.id in to_enrol:
             result.already.append(name)
         else:
-            _activate(enrolments.get(user.id), user, course, actor, moment)
-            handled.add(user.id)
+            to_enrol.add(user.id)
             result.enrolled.append(name)
-    db.session.flush()
+    _activate(course, sorted(to_enrol), actor)
     return result
 
 
-def _activate(enrolment: Enrolment | None, user: User, course: Course, actor: Actor, moment: dt.datetime) -> None:
-    if enrolment is None:
-        db.session.add(
-            Enrolment(
-                user_id=user.id,
-                course_id=course.id,
-                status="active",
-                enrolled_at=moment,
-                enrolled_by_id=actor.user_id,
-                approved_at=moment,
-                approved_by_id=actor.user_id,
-            )
+def _activate(course: Course, user_ids: list[int], actor: Actor) -> None:
+    """Make these users' enrolments active: insert the missing ones (a concurrent request's
+    row is kept, not duplicated), then activate any that are pending."""
+    moment = now()
+    fields = {"status": "active", "enrolled_at": moment, "enrolled_by_id": actor.user_id}
+    fields |= {"approved_at": moment, "approved_by_id": actor.user_id, "course_id": course.id}
+    insert_ignoring_duplicates(Enrolment, [{"user_id": user_id, **fields} for user_id in user_ids])
+    for chunk in chunks(user_ids):
+        db.session.execute(
+            update(Enrolment)
+            .where(Enrolment.course_id == course.id, Enrolment.user_id.in_(chunk), Enrolment.status != "active")
+            .values(status="active", approved_at=moment, approved_by_id=actor.user_id)
+            .execution_options(synchronize_session="fetch")
         )
-    else:
-        enrolment.status, enrolment.approved_at, enrolment.approved_by_id = "active", moment, actor.user_id
 
 
 def _users_by_name_or_nip(names: list[str]) -> dict[str, User]:
-    """Users whose username (case-insensitive) or NIP (spaces ignored) is in ``names``."""
-    usernames = {n.lower() for n in names}
-    nips = {"".join(n.split()) for n in names if "".join(n.split()).isdigit()}
+    """Users whose username (case-insensitive) or NIP (spaces ignored) is in ``names``,
+    keyed by both."""
+    usernames = sorted({n.lower() for n in names})
+    nips = sorted({"".join(n.split()) for n in names if "".join(n.split()).isdigit()})
     found: dict[str, User] = {}
-    for start in range(0, max(len(usernames), len(nips)) or 1, 500):
-        chunk_u, chunk_n = sorted(usernames)[start : start + 500], sorted(nips)[start : start + 500]
-        for user in db.session.scalars(select(User).where(or_(User.username.in_(chunk_u), User.nip.in_(chunk_n)))):
-            found[user.username] = user
-            if user.nip:
-                found[user.nip] = user
+    for column, values in ((User.username, usernames), (User.nip, nips)):
+        for chunk in chunks(values):
+            for user in db.session.scalars(select(User).where(column.in_(chunk))):
+                found[user.username] = user
+                if user.nip:
+                    found[user.nip] = user
     return found

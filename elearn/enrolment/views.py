@@ -14,11 +14,12 @@ from elearn.enrolment import services
 from elearn.enrolment.bulkinput import names_from_csv, names_from_text
 from elearn.enrolment.forms import BulkEnrolForm, ConfirmForm, EnrolForm
 from elearn.enrolment.queries import list_enrolments, managed_courses
-from elearn.errors import DomainError, Forbidden
+from elearn.errors import DomainError, Forbidden, Invalid
 from elearn.extensions import db
 
 bp = Blueprint("enrolment", __name__)
 PER_PAGE = 50
+MAX_PAGE = 100_000  # far beyond any real list; keeps OFFSET within every backend's integers
 
 
 @bp.post("/courses/<code>/enrol")
@@ -62,16 +63,23 @@ def manage_course(code: str) -> Any:
     actor = services.actor_of(current_user)
     form = BulkEnrolForm()
     result = None
-    if form.validate_on_submit() and enrols_others(actor):
+    if form.validate_on_submit():
         names = names_from_text(form.names.data or "")
         if form.file.data:
-            names += names_from_csv(form.file.data.read())
-        if not names:
+            try:
+                names += names_from_csv(form.file.data.read())
+            except ValueError as error:
+                form.file.errors = [_("Berkas CSV tidak dapat dibaca: %(why)s", why=str(error))]
+        if not names and not form.file.errors:
             form.names.errors = [_("Isi minimal satu nama pengguna atau NIP.")]
-        else:
-            result = services.bulk_enrol(actor, course, names)
-            db.session.commit()
-    page_number = max(1, request.args.get("page", 1, type=int) or 1)
+        elif names and not form.file.errors:
+            try:
+                result = services.bulk_enrol(actor, course, names)
+            except Invalid as error:
+                form.names.errors = [error.message]
+            else:
+                db.session.commit()
+    page_number = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
     status = request.args.get("status") if request.args.get("status") in ("active", "pending") else None
     page = list_enrolments(actor, course, status=status, page=page_number, per_page=PER_PAGE)
     pending = list_enrolments(actor, course, status="pending", page=1, per_page=PER_PAGE)
@@ -91,10 +99,9 @@ def manage_course(code: str) -> Any:
 @bp.post("/manage/courses/<code>/approve/<username>")
 @login_required
 def approve(code: str, username: str) -> Any:
-    """Approve one pending enrolment."""
+    """Approve one pending enrolment (CSRFProtect has checked the form's token)."""
     course = live_course(code)
-    if ConfirmForm().validate_on_submit():
-        services.approve(services.actor_of(current_user), course, username)
-        db.session.commit()
-        flash(_("Pendaftaran %(username)s disetujui.", username=username), "success")
+    services.approve(services.actor_of(current_user), course, username)
+    db.session.commit()
+    flash(_("Pendaftaran %(username)s disetujui.", username=username), "success")
     return redirect(url_for("enrolment.manage_course", code=course.code))
