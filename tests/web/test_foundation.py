@@ -14,6 +14,8 @@ def test_login_page_is_indonesian_with_csrf_and_named_fields(client: FlaskClient
     assert '<html lang="id">' in html
     assert 'name="username"' in html
     assert 'name="password"' in html
+    assert re.search(r'<input[^>]*name="password"[^>]*type="password"', html)  # never shown in clear text
+    assert 'type="None"' not in html
     assert re.search(r'name="csrf_token" type="hidden" value="[^"]+"', html)
     assert "Masuk" in html
 
