@@ -27,19 +27,30 @@ def _fail(errors: list[str]) -> None:
     sys.exit(1)
 
 
+def _by_line(errors: list[str], path: str) -> list[str]:
+    """Errors in file order (each starts with ``path:LINE:``)."""
+
+    def line(error: str) -> int:
+        number = error.removeprefix(f"{path}:").split(":", 1)[0]
+        return int(number) if number.isdigit() else 0
+
+    return sorted(errors, key=line)
+
+
 @users.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(file: Path) -> None:
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_command(file: str) -> None:
     """Create or update users from a CSV file, all or nothing.
 
     Header: username,nip,name,email,unit,position,role,password. New users
     without a password get a one-time password, printed as username,password.
     """
-    rows, errors = parse_users_csv(file.read_bytes(), str(file))
+    rows, errors = parse_users_csv(Path(file).read_bytes(), file)
+    errors += services.nip_conflicts(rows, file)  # every error at once: the file's and the database's
     if errors:
-        _fail(errors)
+        _fail(_by_line(errors, file))
     try:
-        created, updated, generated = services.import_users(rows, str(file))
+        created, updated, generated = services.import_users(rows, file)
     except services.ImportFailed as failure:
         _fail(failure.errors)
         return

@@ -58,17 +58,12 @@ def change_password(user: User, current: str, new: str, *, keep_token: str | Non
     """Replace ``user``'s password after checking the current one and the new one's strength.
 
     Every other API token stops working, and so does every other signed-in session
-    (their cookies carry a fingerprint of the old hash). Wrong current passwords
-    count towards the sign-in lockout, so a stolen session cannot guess freely.
+    (their cookies carry a fingerprint of the old hash).
     """
     from elearn.accounts.passwords import password_problems
 
-    throttle = get_throttle()
-    if throttle.is_locked(user.username):
-        raise TooManyAttempts(_("Terlalu banyak percobaan. Coba lagi setelah 15 menit."))
     fields: dict[str, str] = {}
     if not hashing.verify_password(user.password_hash, current):
-        throttle.record_failure(user.username)
         fields["current"] = _("Kata sandi saat ini salah.")
     problems = password_problems(new, username=user.username)
     if problems:
@@ -154,15 +149,10 @@ def import_users(rows: list[UserRow], path: str) -> tuple[int, int, list[tuple[s
     Returns (created, updated, [(username, generated password)]). Raises
     ``ImportFailed`` with every conflict against existing users.
     """
-    existing = _users_by_username([r.username for r in rows])
-    nip_owner = _nip_owners([r.nip for r in rows if r.nip])
-    errors = [
-        f"{path}:{row.line}: NIP {row.nip} already belongs to user {nip_owner[row.nip]}"
-        for row in rows
-        if row.nip and nip_owner.get(row.nip, row.username) != row.username
-    ]
+    errors = nip_conflicts(rows, path)
     if errors:
         raise ImportFailed(errors)
+    existing = _users_by_username([r.username for r in rows])
     units: dict[str, Unit] = {}
     created, generated = 0, []
     for row in rows:
@@ -179,6 +169,16 @@ def import_users(rows: list[UserRow], path: str) -> tuple[int, int, list[tuple[s
             created += 1
     db.session.flush()
     return created, len(rows) - created, generated
+
+
+def nip_conflicts(rows: list[UserRow], path: str) -> list[str]:
+    """``FILE:LINE`` errors for rows whose NIP belongs to another existing user."""
+    nip_owner = _nip_owners([r.nip for r in rows if r.nip])
+    return [
+        f"{path}:{row.line}: NIP {row.nip} already belongs to user {nip_owner[row.nip]}"
+        for row in rows
+        if row.nip and nip_owner.get(row.nip, row.username) != row.username
+    ]
 
 
 def _apply_row(user: User, row: UserRow, units: dict[str, Unit]) -> None:

@@ -72,12 +72,9 @@ def change_password() -> Any:
         try:
             services.change_password(current_user, form.current.data or "", form.new.data or "")
         except Invalid as error:
-            db.session.commit()  # a wrong current password must count even though the change fails
             fields = error.fields or {}
             form.current.errors = [fields["current"]] if "current" in fields else []
             form.new.errors = [fields["new"]] if "new" in fields else []
-        except TooManyAttempts as error:
-            form.current.errors = [error.message]
         else:
             db.session.commit()
             login_user(current_user._get_current_object())  # this session carries the new fingerprint

@@ -35,7 +35,6 @@ def _parse_or_exit(directory: str, cache: RenderCache) -> list[CourseSpec]:
     if issues:
         for issue in issues:
             click.echo(str(issue), err=True)
-        click.echo(f"{len(issues)} error(s); nothing was loaded.", err=True)
         sys.exit(1)
     return courses
 

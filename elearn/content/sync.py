@@ -138,7 +138,8 @@ class CourseSync:
             "tags": list(s.tags),
             "opens_on": s.opens,
             "closes_on": s.closes,
-            "search_text": " ".join([s.title, s.summary, *s.tags]).casefold(),
+            # One line per field, so a search phrase never spans two of them.
+            "search_text": "\n".join([s.title, s.summary, *s.tags]).casefold(),
         }
 
     def _sync_instructors(self) -> None:

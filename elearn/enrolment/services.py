@@ -132,7 +132,8 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
     """
     if not enrols_others(actor):
         raise Forbidden(_("Hanya koordinator dan admin yang dapat mendaftarkan peserta."))
-    wanted = [name.strip() for name in names if name and name.strip()]
+    # Each distinct name (as given, trimmed) is answered once; a blank one is unknown.
+    wanted = list(dict.fromkeys(name.strip() for name in names))
     if len(wanted) > MAX_BULK:
         message = _("Paling banyak %(max)d nama sekali daftar.", max=MAX_BULK)
         raise Invalid(message, fields={"usernames": message})
@@ -149,7 +150,7 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
         )
     result, to_enrol = BulkResult(), set[int]()
     for name in wanted:
-        user = users.get(name.lower()) or users.get("".join(name.split()))
+        user = (users.get(name.lower()) or users.get("".join(name.split()))) if name else None
         if user is None:
             result.unknown.append(name)
         elif not manages_person(actor, user.unit_path, user.id):

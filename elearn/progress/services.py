@@ -121,12 +121,15 @@ def check_item_open(access: CourseAccess, module: OutlineModule) -> None:
 
 
 Row = TypeVar("Row", Lesson, Quiz)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one cannot exist (and would overflow the query)
 
 
 def _open_item(
     user: User, model: type[Row], item_id: int, not_found: str
 ) -> tuple[Row, CourseAccess, OutlineModule, OutlineItem]:
     """A live lesson or quiz the user may open, with its place in the course (else 404 / 403)."""
+    if not 0 < item_id <= MAX_ID:
+        raise NotFound(not_found)
     found = db.session.execute(
         select(model, Course)
         .join(Course, Course.id == model.course_id)

@@ -111,3 +111,18 @@ def test_users_create_refuses_a_learner_without_nip_and_a_weak_password(app: Fla
     assert "nip is required for learners" in result.output
     assert "password must have at least 10 characters" in result.output
     assert users_count() == 0
+
+
+def test_file_errors_and_database_conflicts_are_reported_together_in_line_order(app: Flask, tmp_path: Path) -> None:
+    first = tmp_path / "1.csv"
+    first.write_text(HEADER + "ani,199103152015032001,Ani,,Kota Sorong,,,\n")
+    run(app, "users", "import", str(first))
+    second = tmp_path / "2.csv"
+    second.write_text(HEADER + "tini,199103152015032001,Tini,,Kota Sorong,,,\nbudi,,Budi,,Kota Sorong,,,\n")
+    result = run(app, "users", "import", str(second))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(str(second))]
+    assert lines == [
+        f"{second}:2: NIP 199103152015032001 already belongs to user ani",
+        f"{second}:3: nip is required for learners",
+    ]

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from elearn.accounts.models import User
 from tests.coursetree import build_course
-from tests.factories import MANOKWARI, SORONG, Scenario, load_content
+from tests.factories import SORONG, Scenario, load_content
 
 
 def enrol(client: FlaskClient, headers: dict[str, str], code: str, body: dict[str, str] | None = None):  # noqa: ANN201
@@ -220,4 +220,52 @@ def test_names_in_another_unit_are_forbidden_for_a_coordinator_of_another_unit(
     )
     assert response.get_json()["forbidden"] == ["tamu"]
     assert response.get_json()["enrolled"] == ["jauh"]
-    assert MANOKWARI.startswith("Pemerintah Kabupaten Manokwari")
+
+
+def test_each_distinct_name_is_answered_once_and_a_blank_one_is_unknown(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    body = {"usernames": ["tamu", "tamu", "TAMU", "  ", "hantu", "hantu"]}
+    response = client.post("/api/v1/courses/TST-1/enrolments", headers=token_for(scenario.users["admin"]), json=body)
+    assert response.get_json() == {"enrolled": ["tamu"], "already": ["TAMU"], "unknown": ["", "hantu"], "forbidden": []}
+
+
+def test_a_coordinator_cannot_approve_or_bulk_enrol_themselves(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    coordinator = scenario.users["coordinator"]
+    headers = token_for(coordinator)
+    assert client.post("/api/v1/courses/TST-A/enrolment", headers=headers, json={}).get_json() == {"status": "pending"}
+    own = client.post(f"/api/v1/courses/TST-A/enrolments/{coordinator.username}/approve", headers=headers)
+    assert own.status_code == 403
+    bulk = client.post("/api/v1/courses/TST-A/enrolments", headers=headers, json={"usernames": [coordinator.username]})
+    assert bulk.get_json()["forbidden"] == [coordinator.username]
+
+
+def test_approving_an_unknown_person_tells_a_learner_nothing(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    headers = token_for(scenario.users["learner_not_enrolled"])
+    for username in ("peserta", "tidak-ada"):
+        response = client.post(f"/api/v1/courses/TST-A/enrolments/{username}/approve", headers=headers)
+        assert response.status_code == 403
+
+
+def test_bulk_enrolment_activates_a_pending_enrolment_in_the_database(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    from sqlalchemy import select
+
+    from elearn.enrolment.models import Enrolment
+    from elearn.extensions import db
+
+    client.post(
+        "/api/v1/courses/TST-A/enrolments", headers=token_for(scenario.users["admin"]), json={"usernames": ["peserta"]}
+    )
+    status = db.session.scalar(
+        select(Enrolment.status).where(
+            Enrolment.user_id == scenario.users["learner_enrolled"].id,
+            Enrolment.course_id == scenario.approval_course.id,
+        )
+    )
+    assert status == "active"

@@ -234,3 +234,20 @@ def test_enrol_page_with_a_wrong_key_shows_the_error(
     assert "Kunci pendaftaran salah." in wrong.get_data(as_text=True)
     right = client.post("/courses/KEY-P/enrol", data={"csrf_token": token, "key": "benar"}, follow_redirects=True)
     assert "Selamat belajar" in right.get_data(as_text=True)
+
+
+def test_an_id_too_large_for_the_database_is_404(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    headers = token_for(scenario.users["learner_enrolled"])
+    response = client.get("/api/v1/lessons/99999999999999999999999", headers=headers)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_search_phrase_does_not_span_title_and_summary(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    headers = token_for(scenario.users["learner_enrolled"])
+    assert client.get("/api/v1/courses?q=tst-1 ringkasan", headers=headers).get_json()["items"] == []
+    assert len(client.get("/api/v1/courses?q=ringkasan kursus", headers=headers).get_json()["items"]) == 3
