@@ -146,7 +146,7 @@ def get_course(code: str) -> dict[str, Any]:
             "position": m.row.position,
             "optional": m.row.is_optional,
             "locked": m.locked,
-            "completed": m.completed if access.is_learning else False,
+            "completed": m.completed,
             "items": [item_body(i) for i in m.items],
         }
         for m in access.outline.modules

@@ -64,8 +64,7 @@ def lesson(lesson_id: int) -> Any:
 
 def _locked_page(locked: ItemLocked) -> Any:
     """Say why an item is locked and link to what unlocks it."""
-    blocker = locked.blocker
-    unlock = next((i for i in blocker.items if i.required and not i.completed), None) if blocker else None
+    unlock = locked.blocker.next_required() if locked.blocker else None
     return render_template("catalogue/locked.html", locked=locked, unlock=unlock), 403
 
 

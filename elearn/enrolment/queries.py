@@ -14,6 +14,7 @@ from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone
 from elearn.enrolment.models import Enrolment
 from elearn.errors import Forbidden
 from elearn.extensions import db
+from elearn.progress.outline import percent
 from elearn.progress.queries import completed_counts, required_totals
 
 Ts = TypeVarTuple("Ts")
@@ -65,7 +66,7 @@ def list_enrolments(
     required = required_totals([course.id]).get(course.id, 0)
     done = completed_counts([user.id for _e, user in rows], [course.id])
     items = [
-        EnrolmentRow(e, user, 100 if required == 0 else (100 * done.get((user.id, course.id), 0)) // required)
+        EnrolmentRow(e, user, percent(done.get((user.id, course.id), 0), required))
         for e, user in rows
     ]
     return EnrolmentPage(items, total, page, per_page)

@@ -68,9 +68,21 @@ class OutlineModule:
     blocker: OutlineModule | None = None  # the first incomplete required module before it
 
     @property
-    def completed(self) -> bool:
-        """Every required item done (vacuously true without required items)."""
+    def satisfied(self) -> bool:
+        """Nothing required is left (vacuously true without required items): unlocks what follows."""
         return all(item.completed for item in self.items if item.required)
+
+    @property
+    def completed(self) -> bool:
+        """What the learner sees as done: every required item, or every item of a module
+        that requires none (an optional module is not "done" before it is read)."""
+        if any(item.required for item in self.items):
+            return self.satisfied
+        return bool(self.items) and all(item.completed for item in self.items)
+
+    def next_required(self) -> OutlineItem | None:
+        """The first required item not done yet (what unlocks the modules after it)."""
+        return next((item for item in self.items if item.required and not item.completed), None)
 
 
 @dataclass
@@ -89,7 +101,7 @@ class Outline:
             module.blocker = blocker if module.locked else None
             for item in module.items:
                 item.locked = module.locked
-            if blocker is None and not module.row.is_optional and not module.completed:
+            if blocker is None and not module.row.is_optional and not module.satisfied:
                 blocker = module
 
     def clear_marks(self) -> None:
@@ -117,8 +129,7 @@ class Outline:
     @property
     def percent(self) -> int:
         """floor(100 × completed required / required); 100 when nothing is required."""
-        total = self.total_items
-        return 100 if total == 0 else (100 * self.completed_items) // total
+        return percent(self.completed_items, self.total_items)
 
     @property
     def is_complete(self) -> bool:
@@ -142,6 +153,11 @@ class Outline:
     def next_to_do(self) -> OutlineItem | None:
         """The first unlocked item not done yet (for "continue where you left off")."""
         return next((item for item in self.items if not item.completed and not item.locked), None)
+
+
+def percent(done: int, required: int) -> int:
+    """api.md's ``percent``: floor(100 × done / required), and 100 when nothing is required."""
+    return 100 if required == 0 else (100 * done) // required
 
 
 def compute_outline(

@@ -16,7 +16,7 @@ from elearn.catalogue.models import Course, Lesson, Module
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
-from elearn.progress.outline import Outline
+from elearn.progress.outline import Outline, percent
 from elearn.quizzes.models import Quiz, QuizResult
 
 
@@ -55,9 +55,7 @@ class CourseSummary:
         """floor(100 × done / required) when enrolled, else None."""
         if not self.enrolled:
             return None
-        if self.required_count == 0:
-            return 100
-        return (100 * self.completed_count) // self.required_count
+        return percent(self.completed_count, self.required_count)
 
 
 def _required(optional_column: InstrumentedAttribute[bool]) -> ColumnElement[int]:

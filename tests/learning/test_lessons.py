@@ -144,6 +144,8 @@ def test_optional_items_do_not_count_or_block(
     body = outline(client, headers, "OPT-1")
     # The optional module waited for module 1, and never blocks module 3.
     assert [m["locked"] for m in body["modules"]] == [False, False, False]
+    # Nothing in it is required, but it is not shown as done before it is read.
+    assert body["modules"][1]["completed"] is False
     last = body["modules"][2]["items"][0]["id"]
     client.get(f"/api/v1/lessons/{last}", headers=headers)
     progress = client.get("/api/v1/courses/OPT-1/progress", headers=headers).get_json()
