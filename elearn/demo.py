@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import click
+from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from elearn.accounts import hashing
@@ -67,14 +70,17 @@ DEMO_ACCOUNTS = (
 COORDINATOR_UNIT = "Pemerintah Kota Sorong"
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def demo() -> None:
     """Demo data for trying elearn locally."""
 
 
 @demo.command("setup")
 def setup_command() -> None:
-    """Create (or reset) the demo accounts and print them. Safe to run again."""
+    """Create (or reset) the demo accounts and print them. Safe to run again; refused in production."""
+    if current_app.config["ELEARN_ENV"] == "production":
+        click.echo("elearn demo setup: refused with ELEARN_ENV=production (demo passwords are public)", err=True)
+        sys.exit(1)
     for account in DEMO_ACCOUNTS:
         user = db.session.scalar(select(User).where(User.username == account.username))
         unit = ensure_unit(COORDINATOR_UNIT if account.role == "coordinator" else account.unit)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from elearn.accounts import services
 from elearn.accounts.csvrows import parse_users_csv
@@ -15,7 +16,7 @@ from elearn.accounts.models import ROLES
 from elearn.extensions import db
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def users() -> None:
     """Create and import user accounts."""
 

@@ -79,6 +79,21 @@ def quiz(quiz_id: int) -> Any:
     return render_template("catalogue/quiz.html", view=view)
 
 
+@bp.get("/courses/<code>/continue")
+@login_required
+def continue_course(code: str) -> Any:
+    """Where the learner left off: the first unlocked item not done yet, else the course page."""
+    from flask import redirect, url_for
+
+    access = course_access(current_user, live_course(code))
+    item = access.outline.next_to_do() if access.is_learning else None
+    if item is None:
+        return redirect(url_for("catalogue.course", code=code))
+    if item.row.type == "lesson":
+        return redirect(url_for("catalogue.lesson", lesson_id=item.row.id))
+    return redirect(url_for("catalogue.quiz", quiz_id=item.row.id))
+
+
 @bp.get("/media/<code>/<path:path>")
 def media(code: str, path: str) -> Any:
     """A course media file, for any signed-in user (session or bearer token)."""
@@ -88,18 +103,25 @@ def media(code: str, path: str) -> Any:
         token = bearer_token()
         if token is None or user_for_token(token) is None:
             raise Unauthenticated("sign in to see course media")
-    row = db.session.execute(
-        select(MediaFile.sha256, MediaFile.content_type, MediaFile.data)
+    found = db.session.execute(
+        select(MediaFile.id, MediaFile.sha256, MediaFile.content_type)
         .join(Course, Course.id == MediaFile.course_id)
-        .where(Course.code == code, MediaFile.path == path, MediaFile.archived_at.is_(None))
+        .where(
+            Course.code == code, MediaFile.path == path, MediaFile.archived_at.is_(None), Course.archived_at.is_(None)
+        )
     ).first()
-    if row is None:
+    if found is None:
         abort(404)
-    digest, content_type, data = row
-    response = Response(data, mimetype=content_type)
-    response.set_etag(digest)
+    media_id, digest, content_type = found
     versioned = request.args.get("v") == digest[:12]
     # A hashed URL never changes content: cache it for a year (privately: media need sign-in).
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable" if versioned else "private, no-cache"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    cache_control = "private, max-age=31536000, immutable" if versioned else "private, no-cache"
+    headers = {"Cache-Control": cache_control, "Content-Security-Policy": "default-src 'none'; sandbox"}
+    if digest in request.if_none_match:
+        response = Response(status=304, headers=headers)  # the bytes are not even read
+        response.set_etag(digest)
+        return response
+    data = db.session.scalar(select(MediaFile.data).where(MediaFile.id == media_id))
+    response = Response(data, mimetype=content_type, headers=headers)
+    response.set_etag(digest)
     return response.make_conditional(request)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from elearn.content.renders import keep_renders, known_renders
 from elearn.content.specs import CourseSpec
@@ -15,7 +16,7 @@ from elearn.core.markup import RenderCache, using_render_cache
 from elearn.extensions import db
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def content() -> None:
     """Check, load and export course content (Markdown and GIFT)."""
 

@@ -65,10 +65,7 @@ def list_enrolments(
     ).all()
     required = required_totals([course.id]).get(course.id, 0)
     done = completed_counts([user.id for _e, user in rows], [course.id])
-    items = [
-        EnrolmentRow(e, user, percent(done.get((user.id, course.id), 0), required))
-        for e, user in rows
-    ]
+    items = [EnrolmentRow(e, user, percent(done.get((user.id, course.id), 0), required)) for e, user in rows]
     return EnrolmentPage(items, total, page, per_page)
 
 

@@ -28,3 +28,12 @@ def test_demo_setup_twice_gives_the_same_five_accounts_whose_passwords_work(app:
         assert user is not None
         assert hashing.verify_password(user.password_hash, account.password)
         assert user.must_change_password is False
+
+
+def test_demo_setup_is_refused_in_production(tmp_path) -> None:  # noqa: ANN001
+    from tests.conftest import make_test_app
+
+    app = make_test_app(f"sqlite:///{tmp_path / 'p.db'}", ELEARN_ENV="production", ELEARN_SECRET_KEY="s" * 40)
+    result = app.test_cli_runner().invoke(args=["demo", "setup"])
+    assert result.exit_code == 1
+    assert "refused with ELEARN_ENV=production" in result.output

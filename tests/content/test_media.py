@@ -47,6 +47,7 @@ def test_media_is_served_to_signed_in_users_with_long_caching(
     etag = response.headers["ETag"]
     again = client.get(url, headers={**headers, "If-None-Match": etag})
     assert again.status_code == 304
+    assert again.data == b""
     login(client, user)
     assert client.get(url).status_code == 200  # the session cookie works too
     unversioned = client.get("/media/MED-1/gambar.svg")

@@ -213,8 +213,11 @@ def test_my_courses_page_shows_progress_and_a_continue_link(
     client.get(f"/lessons/{scenario.first_lesson_id}")
     html = client.get("/my").get_data(as_text=True)
     assert 'value="20"' in html
-    assert f'href="/lessons/{scenario.first_lesson_id}"' in html
+    assert 'href="/courses/TST-1/continue"' in html
     assert "Lanjutkan belajar" in html
+    second = db.session.scalar(select(Lesson.id).where(Lesson.key == "modul-1/pelajaran-2"))
+    # Continue leads to the first unlocked item not done yet.
+    assert client.get("/courses/TST-1/continue").headers["Location"] == f"/lessons/{second}"
 
 
 def test_enrol_page_with_a_wrong_key_shows_the_error(
