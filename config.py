@@ -72,14 +72,49 @@ class Settings:
         }
 
 
-def read_environment(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> dict[str, str]:
-    """``ELEARN_*`` variables from ``.env`` overlaid by the real environment."""
+#: The settings themselves: never readable as a course's enrolment key.
+SETTING_NAMES = frozenset(
+    {
+        "ELEARN_DATABASE_URL",
+        "ELEARN_SECRET_KEY",
+        "ELEARN_ENV",
+        "ELEARN_TIMEZONE",
+        "ELEARN_JP_TARGET",
+        "ELEARN_CONTENT_DIR",
+        "ELEARN_CERT_SIGNATORY_NAME",
+        "ELEARN_CERT_SIGNATORY_NIP",
+        "ELEARN_CERT_SIGNATORY_TITLE",
+        "ELEARN_BASE_URL",
+        "ELEARN_REDIS_URL",
+        "ELEARN_IFRAME_HOSTS",
+    }
+)
+
+
+def read_all_environment(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> dict[str, str]:
+    """Every variable of ``.env`` (working directory) overlaid by the real environment."""
     env_file = dotenv if dotenv is not None else Path.cwd() / ".env"
     values: dict[str, str] = {}
     if env_file.is_file():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
-    return {k: v for k, v in values.items() if k.startswith("ELEARN_")}
+    return values
+
+
+def read_environment(environ: Mapping[str, str] | None = None, dotenv: Path | None = None) -> dict[str, str]:
+    """``ELEARN_*`` variables from ``.env`` overlaid by the real environment."""
+    return {k: v for k, v in read_all_environment(environ, dotenv).items() if k.startswith("ELEARN_")}
+
+
+def environment_value(name: str) -> str | None:
+    """A variable from the environment or ``.env`` (environment wins), read when needed so that
+    a key set while the server runs is seen; ``ELEARN_*`` settings are never returned."""
+    if name in SETTING_NAMES:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        value = read_all_environment({}).get(name)
+    return value
 
 
 def _int(values: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -154,9 +189,7 @@ def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
         timezone=_timezone(values),
         jp_target=_int(values, "ELEARN_JP_TARGET", 20, 0, 1000),
         content_dir=values.get("ELEARN_CONTENT_DIR", "").strip() or "content",
-        base_url=_url(values, "ELEARN_BASE_URL", "http://127.0.0.1:5000", ("http://", "https://")).rstrip(
-            "/"
-        ),
+        base_url=_url(values, "ELEARN_BASE_URL", "http://127.0.0.1:5000", ("http://", "https://")).rstrip("/"),
         redis_url=redis_url,
         signatory_name=values.get("ELEARN_CERT_SIGNATORY_NAME", "").strip() or "Dr. Siti Rahmawati, M.Si.",
         signatory_nip=values.get("ELEARN_CERT_SIGNATORY_NIP", "").strip() or "197503122000032001",

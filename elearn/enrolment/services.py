@@ -6,7 +6,6 @@ Nobody is ever silently un-enrolled: no service here deletes an enrolment.
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from config import environment_value
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor, approves, approves_in, enrols_others, manages_person, unit_in_scope
@@ -50,8 +50,8 @@ def _check_open(course: Course) -> None:
 
 
 def _check_key(course: Course, key: str | None) -> None:
-    # The key lives in the server's environment, never in the content repository.
-    expected = os.environ.get(course.enrolment_key_env or "", "")
+    # The key lives in the server's environment (or .env), never in the content repository.
+    expected = (environment_value(course.enrolment_key_env or "") or "").strip()
     if not expected or not key or not hmac.compare_digest(key.strip().encode(), expected.encode()):
         raise Forbidden(_("Kunci pendaftaran salah."), code="wrong_key")
 

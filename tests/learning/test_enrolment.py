@@ -269,3 +269,34 @@ def test_bulk_enrolment_activates_a_pending_enrolment_in_the_database(
         )
     )
     assert status == "active"
+
+
+def test_the_key_may_live_in_dotenv_and_surrounding_white_space_is_ignored(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    token_for: Callable[[User], dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build_course(tmp_path / "content", "KEY-3", enrolment="key", enrolment_key_env="KUNCI_KURSUS")
+    load_content(app, tmp_path / "content")
+    monkeypatch.delenv("KUNCI_KURSUS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("KUNCI_KURSUS=rahasia-sorong \n")
+    assert enrol(client, token_for(make_user("siti")), "KEY-3", {"key": " rahasia-sorong"}).status_code == 201
+
+
+def test_a_course_cannot_use_a_setting_such_as_the_secret_key_as_its_key(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    token_for: Callable[[User], dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ELEARN_SECRET_KEY", "bocor-kah-rahasia-ini-1234567890abcdef")
+    build_course(tmp_path, "KEY-4", enrolment="key", enrolment_key_env="ELEARN_SECRET_KEY")
+    load_content(app, tmp_path)
+    response = enrol(client, token_for(make_user("siti")), "KEY-4", {"key": "bocor-kah-rahasia-ini-1234567890abcdef"})
+    assert response.get_json()["error"]["code"] == "wrong_key"
