@@ -5,6 +5,7 @@ Nobody is ever silently un-enrolled: no service here deletes an enrolment.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from elearn.catalogue.policy import Actor, approves, approves_in, enrols_others,
 from elearn.core.database import chunks, insert_ignoring_duplicates
 from elearn.core.time import local_date, now
 from elearn.enrolment.models import Enrolment
+from elearn.enrolment.policy import closed_because
 from elearn.errors import Forbidden, Invalid, NotFound
 from elearn.extensions import db
 
@@ -35,18 +37,26 @@ def enrolment_of(user_id: int, course_id: int) -> Enrolment | None:
     return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id))
 
 
+def enrolment_today() -> dt.date:
+    """Today's date in the deployment's time zone (enrolment windows are dates there)."""
+    return local_date(now(), current_app.config["ELEARN_TIMEZONE"])
+
+
+def closed_reason(course: Course) -> str | None:
+    """Why ``course`` takes no self-enrolment today, or None (see ``policy.closed_because``)."""
+    return closed_because(course.enrolment, course.opens_on, course.closes_on, enrolment_today())
+
+
 def _check_open(course: Course) -> None:
-    if course.enrolment == "closed":
+    reason = closed_reason(course)
+    if reason == "closed":
         raise Forbidden(_("Pendaftaran kursus ini ditutup."), code="enrolment_closed")
-    today = local_date(now(), current_app.config["ELEARN_TIMEZONE"])
-    if course.opens_on is not None and today < course.opens_on:
-        raise Forbidden(
-            _("Pendaftaran dibuka mulai %(date)s.", date=course.opens_on.isoformat()), code="enrolment_closed"
-        )
-    if course.closes_on is not None and today > course.closes_on:
-        raise Forbidden(
-            _("Pendaftaran ditutup sejak %(date)s.", date=course.closes_on.isoformat()), code="enrolment_closed"
-        )
+    if reason == "not_yet":
+        opens = course.opens_on.isoformat() if course.opens_on else ""
+        raise Forbidden(_("Pendaftaran dibuka mulai %(date)s.", date=opens), code="enrolment_closed")
+    if reason == "ended":
+        closes = course.closes_on.isoformat() if course.closes_on else ""
+        raise Forbidden(_("Pendaftaran ditutup sejak %(date)s.", date=closes), code="enrolment_closed")
 
 
 def _check_key(course: Course, key: str | None) -> None:

@@ -14,6 +14,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from elearn.catalogue.models import Course, Lesson, Module
 from elearn.enrolment.models import Enrolment
+from elearn.enrolment.policy import closed_because
+from elearn.enrolment.services import enrolment_today
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
 from elearn.progress.outline import Outline, percent
@@ -31,6 +33,7 @@ class CourseSummary:
     required_count: int = 0
     completed_count: int = 0
     enrolment: Enrolment | None = None
+    closed_reason: str | None = None  # why self-enrolment is not possible today
 
     @classmethod
     def of_outline(cls, course: Course, outline: Outline, enrolment: Enrolment | None) -> CourseSummary:
@@ -144,6 +147,7 @@ def course_summaries(
         for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id.in_(ids)))
     }
     active = [cid for cid, e in enrolments.items() if e.status == "active"]
+    today = enrolment_today()
     done = completed_counts([user_id], active)
     return [
         CourseSummary(
@@ -154,6 +158,7 @@ def course_summaries(
             required_count=lessons.get(c.id, (0, 0))[1] + quizzes.get(c.id, (0, 0))[1],
             completed_count=done.get((user_id, c.id), 0),
             enrolment=enrolments.get(c.id),
+            closed_reason=closed_because(c.enrolment, c.opens_on, c.closes_on, today),
         )
         for c in courses
     ]

@@ -20,7 +20,7 @@ from elearn.catalogue.policy import reads_any_lesson
 from elearn.core.database import insert_ignoring_duplicates
 from elearn.core.time import now
 from elearn.enrolment.models import Enrolment
-from elearn.enrolment.services import actor_of, enrolment_of
+from elearn.enrolment.services import actor_of, closed_reason, enrolment_of
 from elearn.errors import Forbidden, NotFound
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
@@ -42,6 +42,11 @@ class CourseAccess:
     def is_learning(self) -> bool:
         """An active enrolment: progress is recorded and locks apply."""
         return self.enrolment is not None and self.enrolment.status == "active"
+
+    @property
+    def closed_reason(self) -> str | None:
+        """Why the caller cannot enrol themselves today (None: they can)."""
+        return closed_reason(self.course)
 
 
 def course_access(user: User, course: Course) -> CourseAccess:

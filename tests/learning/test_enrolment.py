@@ -300,3 +300,21 @@ def test_a_course_cannot_use_a_setting_such_as_the_secret_key_as_its_key(
     load_content(app, tmp_path)
     response = enrol(client, token_for(make_user("siti")), "KEY-4", {"key": "bocor-kah-rahasia-ini-1234567890abcdef"})
     assert response.get_json()["error"]["code"] == "wrong_key"
+
+
+def test_pages_show_a_course_outside_its_window_as_closed_and_offer_no_enrol_button(
+    app: Flask,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    login: Callable[[FlaskClient, User], None],
+    tmp_path: Path,
+    clock: Callable[[dt.datetime], None],
+) -> None:
+    build_course(tmp_path, "WIN-3", opens="2026-12-01")
+    load_content(app, tmp_path)
+    clock(dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC))
+    login(client, make_user("siti"))
+    page = client.get("/courses/WIN-3").get_data(as_text=True)
+    assert "Pendaftaran dibuka mulai" in page
+    assert "Daftar kursus" not in page
+    assert "Pendaftaran ditutup" in client.get("/").get_data(as_text=True)
