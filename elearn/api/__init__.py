@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from werkzeug.routing import Rule
 
 
 def register_api(app: Flask) -> None:
@@ -13,3 +16,26 @@ def register_api(app: Flask) -> None:
     for module in (accounts, catalogue, enrolment, lessons):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
+    _document_health(api)
+
+
+def _document_health(api: Any) -> None:
+    """``GET /healthz`` lives outside /api/v1 (no auth) but belongs in the document."""
+    body = {
+        "type": "object",
+        "properties": {"status": {"type": "string"}, "database": {"type": "string"}},
+        "required": ["status", "database"],
+    }
+    content = {"application/json": {"schema": body}}
+    api.spec.path(
+        rule=Rule("/healthz"),  # flask-smorest's plugin derives the path from a URL rule
+        operations={
+            "get": {
+                "summary": "Liveness and database reachability (no auth)",
+                "responses": {
+                    "200": {"description": '{"status": "ok", "database": "ok"}', "content": content},
+                    "503": {"description": "the database is unreachable", "content": content},
+                },
+            }
+        },
+    )

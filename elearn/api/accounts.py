@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from elearn.accounts import services
 from elearn.accounts.models import User
-from elearn.api.auth import api_user, authenticated, bearer_token
+from elearn.api.auth import api_user, authenticated, bearer_token, errors
 from elearn.api.schemas import StrictSchema, UserSchema
 from elearn.catalogue.queries import roles_of
 from elearn.core.time import iso
@@ -51,10 +51,9 @@ def user_body(user: User) -> dict[str, Any]:
 
 
 @blp.post("/auth/token")
+@errors(e401="invalid_credentials", e422="invalid", e429="too_many_attempts")
 @blp.arguments(CredentialsSchema)
 @blp.response(200, TokenSchema)
-@blp.alt_response(401, description="invalid_credentials")
-@blp.alt_response(429, description="too_many_attempts")
 def create_token(credentials: dict[str, str]) -> dict[str, Any]:
     """Sign in: exchange a username and password for a bearer token."""
     try:
@@ -93,10 +92,10 @@ def me() -> dict[str, Any]:
 
 
 @blp.post("/me/password")
+@errors(e422="invalid (fields.current: wrong current password; fields.new: too weak)")
 @authenticated(allow_password_change=True)
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
-@blp.alt_response(422, description="invalid: weak new password or wrong current one")
 def change_password(body: dict[str, str]) -> None:
     """Change the caller's password (required after a one-time password)."""
     services.change_password(api_user(), body["current"], body["new"], keep_token=bearer_token())

@@ -18,6 +18,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
+def error_doc(codes: str) -> dict[str, Any]:
+    """An OpenAPI response in the error envelope, naming its error codes."""
+    return {
+        "description": f"error codes: {codes}",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def errors(**by_status: str) -> Callable[[F], F]:
+    """Document error responses: ``@errors(e404="not_found", e422="invalid")``."""
+    responses = {name.removeprefix("e"): error_doc(codes) for name, codes in by_status.items()}
+    return cast(Callable[[F], F], Blueprint.doc(responses=responses))
+
+
 def bearer_token() -> str | None:
     """The token of an ``Authorization: Bearer`` header, if any."""
     header = request.headers.get("Authorization", "")
@@ -47,7 +61,8 @@ def authenticated(allow_password_change: bool = False) -> Callable[[F], F]:
             g.api_token = token
             return view(*args, **kwargs)
 
-        return cast(F, Blueprint.doc(security=BEARER)(wrapper))
+        responses = {"401": error_doc("unauthenticated"), "403": error_doc("forbidden, password_change_required")}
+        return cast(F, Blueprint.doc(security=BEARER, responses=responses)(wrapper))
 
     return decorate
 

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from elearn.api.auth import api_user, authenticated
+from elearn.api.auth import api_user, authenticated, errors
 from elearn.catalogue.queries import COMPETENCIES, live_course
 from elearn.core.time import iso
 from elearn.progress.outline import OutlineItem
@@ -121,6 +121,7 @@ def item_body(item: OutlineItem) -> dict[str, Any]:
 
 
 @blp.get("/courses")
+@errors(e422="invalid")
 @authenticated()
 @blp.arguments(CourseQuerySchema, location="query")
 @blp.response(200, CourseListSchema)
@@ -131,6 +132,7 @@ def list_courses(args: dict[str, str]) -> dict[str, Any]:
 
 
 @blp.get("/courses/<code>")
+@errors(e404="not_found")
 @authenticated()
 @blp.response(200, CourseDetailSchema)
 def get_course(code: str) -> dict[str, Any]:
@@ -155,6 +157,7 @@ def get_course(code: str) -> dict[str, Any]:
 
 
 @blp.get("/courses/<code>/progress")
+@errors(e404="not_found")
 @authenticated()
 @blp.response(200, ProgressSchema)
 def get_progress(code: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from elearn.api.auth import api_user, authenticated
+from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.schemas import PageArgsSchema, StrictSchema
 from elearn.catalogue.queries import live_course
 from elearn.core.time import iso
@@ -66,11 +66,11 @@ class BulkResultSchema(ma.Schema):
 
 
 @blp.post("/courses/<code>/enrolment")
+@errors(e403="wrong_key, enrolment_closed, password_change_required", e404="not_found", e422="invalid")
 @authenticated()
-@blp.arguments(EnrolSchema)
+@blp.arguments(EnrolSchema, required=False)
 @blp.response(201, EnrolmentStatusSchema)
-@blp.alt_response(200, schema=EnrolmentStatusSchema, description="already enrolled")
-@blp.alt_response(403, description="wrong_key | enrolment_closed")
+@blp.alt_response(200, schema=EnrolmentStatusSchema, description="already enrolled", success=True)
 def enrol(body: dict[str, Any], code: str) -> Any:
     """Enrol the caller (``pending`` for approval courses)."""
     enrolment, created = services.enrol(api_user(), live_course(code), body.get("key"))
@@ -79,6 +79,7 @@ def enrol(body: dict[str, Any], code: str) -> Any:
 
 
 @blp.get("/courses/<code>/enrolments")
+@errors(e404="not_found", e422="invalid")
 @authenticated()
 @blp.arguments(EnrolmentListArgsSchema, location="query")
 @blp.response(200, EnrolmentListSchema)
@@ -111,6 +112,7 @@ def enrolments(args: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 @blp.post("/courses/<code>/enrolments")
+@errors(e404="not_found", e422="invalid")
 @authenticated()
 @blp.arguments(BulkEnrolSchema)
 @blp.response(200, BulkResultSchema)
@@ -122,6 +124,7 @@ def bulk_enrol(body: dict[str, Any], code: str) -> Any:
 
 
 @blp.post("/courses/<code>/enrolments/<username>/approve")
+@errors(e404="not_found (also: a coordinator whose units do not include the person)")
 @authenticated()
 @blp.response(200, EnrolmentStatusSchema)
 def approve(code: str, username: str) -> dict[str, str]:

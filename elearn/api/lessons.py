@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from elearn.api.auth import api_user, authenticated
+from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.catalogue import ItemSchema, item_body
 from elearn.extensions import db
 from elearn.progress.services import view_lesson
@@ -29,9 +29,9 @@ class LessonSchema(ma.Schema):
 
 
 @blp.get("/lessons/<int:lesson_id>")
+@errors(e403="not_enrolled, enrolment_pending, locked, password_change_required", e404="not_found")
 @authenticated()
 @blp.response(200, LessonSchema)
-@blp.alt_response(403, description="not_enrolled | enrolment_pending | locked")
 def get_lesson(lesson_id: int) -> dict[str, Any]:
     """A lesson's HTML with its neighbours; records it completed for an enrolled learner."""
     view = view_lesson(api_user(), lesson_id)

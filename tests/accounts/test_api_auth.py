@@ -178,3 +178,13 @@ def test_a_password_change_ends_every_other_token_and_session(
     assert client.get("/api/v1/me", headers=caller).status_code == 200
     assert client.get("/api/v1/me", headers=other).status_code == 401
     assert browser.get("/").status_code == 302  # signed out
+
+
+def test_openapi_documents_error_responses_health_and_an_optional_enrolment_body(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    lesson = spec["paths"]["/api/v1/lessons/{lesson_id}"]["get"]["responses"]
+    for status in ("401", "403", "404"):
+        assert lesson[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "locked" in lesson["403"]["description"]
+    assert spec["paths"]["/api/v1/courses/{code}/enrolment"]["post"]["requestBody"]["required"] is False
+    assert "503" in spec["paths"]["/healthz"]["get"]["responses"]

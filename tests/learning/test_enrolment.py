@@ -318,3 +318,10 @@ def test_pages_show_a_course_outside_its_window_as_closed_and_offer_no_enrol_but
     assert "Pendaftaran dibuka mulai" in page
     assert "Daftar kursus" not in page
     assert "Pendaftaran ditutup" in client.get("/").get_data(as_text=True)
+
+
+def test_enrolling_in_an_open_course_needs_no_body_at_all(
+    client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
+) -> None:
+    response = client.post("/api/v1/courses/TST-2/enrolment", headers=token_for(scenario.users["learner_not_enrolled"]))
+    assert response.status_code == 201
