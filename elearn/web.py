@@ -142,7 +142,10 @@ def current_locale() -> str:
 
 def nav_items() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user: (endpoint, label)."""
+    from elearn.catalogue.queries import roles_of
+
     items = [("catalogue.index", _("Katalog")), ("catalogue.my_courses", _("Kursus saya"))]
-    if current_user.is_authenticated and current_user.role in ("instructor", "coordinator", "admin"):
+    # Anyone a course names as instructor manages it, whatever their account's role.
+    if current_user.is_authenticated and set(roles_of(current_user)) & {"instructor", "coordinator", "admin"}:
         items.append(("enrolment.manage", _("Kelola")))
     return items

@@ -133,3 +133,18 @@ def test_each_role_gets_what_the_contract_says(
             if response.status_code == 404 and error["code"] != "not_found":
                 failures.append(f"{name}: 404 with code {error['code']}")
     assert not failures, "\n".join(failures)
+
+
+def test_someone_named_as_instructor_sees_the_manage_link_whatever_their_account_role(
+    client: FlaskClient, scenario: Scenario, make_user: Callable[..., User], login: Callable[[FlaskClient, User], None]
+) -> None:
+    login(client, scenario.users["learner_not_enrolled"])
+    assert 'href="/manage"' not in client.get("/").get_data(as_text=True)
+    guru = scenario.users["instructor"]
+    guru.role = "learner"  # named in TST-1's instructors, but a plain learner account
+    from elearn.extensions import db
+
+    db.session.commit()
+    login(client, guru)
+    assert 'href="/manage"' in client.get("/").get_data(as_text=True)
+    assert client.get("/manage").status_code == 200
