@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
-from elearn.content.gift_answers import Answers, parse_answers
+from elearn.content.gift_answers import parse_answers
 from elearn.content.gift_text import WHITESPACE, Codec, GiftError, TextReader, parse_number, split_format
 from elearn.content.gift_writer import GiftWriteError, write_gift
 from elearn.content.issues import Issue, IssueList
@@ -233,24 +233,10 @@ def _refuse_more_blocks(encoded: str, closing: int, line_of: _LineOf) -> None:
 
 
 def _question(
-    answers: Answers, *, stem_html: str, stem_source: str, path: str, line: int, title: str, category: str
+    answers: QuestionSpec, *, stem_html: str, stem_source: str, path: str, line: int, title: str, category: str
 ) -> QuestionSpec:
-    return QuestionSpec(
-        type=answers.type,
-        stem_html=stem_html,
-        stem_source=stem_source,
-        path=path,
-        line=line,
-        choices=answers.choices,
-        multiple_rule=answers.multiple_rule,
-        text_answers=answers.text_answers,
-        number_answers=answers.number_answers,
-        pairs=answers.pairs,
-        distractors=answers.distractors,
-        general_feedback_html=answers.general_feedback_html,
-        other_feedback_html=answers.other_feedback_html,
-        title=title,
-        category=category,
+    return replace(
+        answers, stem_html=stem_html, stem_source=stem_source, path=path, line=line, title=title, category=category
     )
 
 

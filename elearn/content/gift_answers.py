@@ -11,9 +11,9 @@ with nothing right) this raises ``GiftError`` instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from typing import Literal
+from typing import Any
 
 from elearn.content.gift_text import (
     WHITESPACE,
@@ -24,7 +24,7 @@ from elearn.content.gift_text import (
     spread,
     take_weight,
 )
-from elearn.content.specs import Choice, NumberAnswer, Pair, QuestionType, TextAnswer
+from elearn.content.specs import Choice, NumberAnswer, Pair, QuestionSpec, QuestionType, TextAnswer
 
 _TRUE = ("T", "TRUE")
 _FALSE = ("F", "FALSE")
@@ -33,22 +33,12 @@ _CHOICE_HINT = 'an unescaped "=" or "~" starts a new answer (write "\\=" or "\\~
 _SHORT_HINT = 'an unescaped "=" starts a new answer (write "\\=" for the character)'
 
 
-@dataclass(frozen=True)
-class Answers:
-    """What an answer block says, before the stem is attached."""
-
-    type: QuestionType
-    choices: tuple[Choice, ...] = ()
-    multiple_rule: Literal["count", "weights"] = "count"
-    text_answers: tuple[TextAnswer, ...] = ()
-    number_answers: tuple[NumberAnswer, ...] = ()
-    pairs: tuple[Pair, ...] = ()
-    distractors: tuple[str, ...] = ()
-    general_feedback_html: str = ""
-    other_feedback_html: str = ""
+def _answers(type_: QuestionType, **fields: Any) -> QuestionSpec:
+    """What an answer block says: a question whose stem and place are filled in later."""
+    return QuestionSpec(type=type_, stem_html="", stem_source="", **fields)
 
 
-def parse_answers(block: str, reader: TextReader) -> Answers:
+def parse_answers(block: str, reader: TextReader) -> QuestionSpec:
     """Read an encoded answer block (without its braces); GiftError if it is refused."""
     body = block.strip(WHITESPACE)
     general = body.rfind("####")
@@ -59,10 +49,10 @@ def parse_answers(block: str, reader: TextReader) -> Answers:
     return replace(_parse_body(body, reader), general_feedback_html=general_html)
 
 
-def _parse_body(body: str, reader: TextReader) -> Answers:
+def _parse_body(body: str, reader: TextReader) -> QuestionSpec:
     # Moodle's order of recognition; it decides, e.g., that {=a -> b ~c} is a choice.
     if body == "":
-        return Answers("essay")
+        return _answers("essay")
     if body.startswith("#"):
         return _numerical(body[1:], reader)
     if "~" in body:
@@ -95,7 +85,7 @@ def _feedback_html(feedback: str, reader: TextReader) -> str:
     return reader.html(feedback) if feedback.strip(WHITESPACE) else ""
 
 
-def _choice(body: str, reader: TextReader) -> Answers:
+def _choice(body: str, reader: TextReader) -> QuestionSpec:
     pieces = _split_answers(body.replace("=", "~="), "~")
     choices = tuple(_choice_option(piece, reader) for piece in pieces)
     if len(choices) < 2:
@@ -106,8 +96,8 @@ def _choice(body: str, reader: TextReader) -> Answers:
             "or give options a positive weight such as ~%50%"
         )
     if "=" in body:
-        return Answers("single", choices=choices)
-    return Answers("multiple", choices=choices, multiple_rule="weights")
+        return _answers("single", choices=choices)
+    return _answers("multiple", choices=choices, multiple_rule="weights")
 
 
 def _choice_option(piece: str, reader: TextReader) -> Choice:
@@ -122,7 +112,7 @@ def _choice_option(piece: str, reader: TextReader) -> Choice:
     return Choice(html=html, weight=weight, feedback_html=_feedback_html(feedback, reader))
 
 
-def _matching(body: str, reader: TextReader) -> Answers:
+def _matching(body: str, reader: TextReader) -> QuestionSpec:
     pairs: list[Pair] = []
     distractors: list[str] = []
     for piece in _split_answers(body, "="):
@@ -145,24 +135,24 @@ def _matching(body: str, reader: TextReader) -> Answers:
         pairs.append(Pair(left_html=left_html, right_html=right_html))
     if len(pairs) < 2:
         raise GiftError(f'a matching block needs at least two pairs "=left -> right" (found {len(pairs)})')
-    return Answers("matching", pairs=tuple(pairs), distractors=tuple(distractors))
+    return _answers("matching", pairs=tuple(pairs), distractors=tuple(distractors))
 
 
-def _truefalse(body: str, reader: TextReader) -> Answers:
+def _truefalse(body: str, reader: TextReader) -> QuestionSpec:
     parts = body.split("#", 2) + ["", ""]
     is_true = parts[0].strip(WHITESPACE) in _TRUE
     wrong = _feedback_html(parts[1], reader)
     right = _feedback_html(parts[2], reader)
     true = Choice("", Decimal(1 if is_true else 0), right if is_true else wrong, key="true")
     false = Choice("", Decimal(0 if is_true else 1), wrong if is_true else right, key="false")
-    return Answers("truefalse", choices=(true, false))
+    return _answers("truefalse", choices=(true, false))
 
 
-def _short(body: str, reader: TextReader) -> Answers:
+def _short(body: str, reader: TextReader) -> QuestionSpec:
     answers = tuple(_text_answer(piece, reader) for piece in _split_answers(body, "="))
     if not answers:
         raise GiftError("a short-answer block needs at least one answer (write {=answer})")
-    return Answers("short", text_answers=answers)
+    return _answers("short", text_answers=answers)
 
 
 def _text_answer(piece: str, reader: TextReader) -> TextAnswer:
@@ -182,7 +172,7 @@ def _text_answer(piece: str, reader: TextReader) -> TextAnswer:
     )
 
 
-def _numerical(body: str, reader: TextReader) -> Answers:
+def _numerical(body: str, reader: TextReader) -> QuestionSpec:
     other_html = ""
     tilde = body.find("~")
     if tilde >= 0:
@@ -193,7 +183,7 @@ def _numerical(body: str, reader: TextReader) -> Answers:
     if not pieces:
         raise GiftError("a numerical block needs at least one number (write {#3.14:0.01} or {#1..5})")
     answers = tuple(_number_answer(piece, reader) for piece in pieces)
-    return Answers("numerical", number_answers=answers, other_feedback_html=other_html)
+    return _answers("numerical", number_answers=answers, other_feedback_html=other_html)
 
 
 def _number_answer(piece: str, reader: TextReader) -> NumberAnswer:
