@@ -41,6 +41,12 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
+def bearer_user() -> User | None:
+    """The active user of a valid, unexpired bearer token on this request, if any."""
+    token = bearer_token()
+    return user_for_token(token) if token else None
+
+
 def authenticated(allow_password_change: bool = False) -> Callable[[F], F]:
     """Require a valid bearer token; ``g.api_user`` is its user.
 
@@ -51,14 +57,12 @@ def authenticated(allow_password_change: bool = False) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            token = bearer_token()
-            user = user_for_token(token) if token else None
+            user = bearer_user()
             if user is None:
                 raise Unauthenticated(_("Token tidak ada, tidak sah, atau kedaluwarsa."))
             if user.must_change_password and not allow_password_change:
                 raise Forbidden(_("Ganti kata sandi awal Anda terlebih dahulu."), code="password_change_required")
             g.api_user = user
-            g.api_token = token
             return view(*args, **kwargs)
 
         responses = {"401": error_doc("unauthenticated"), "403": error_doc("forbidden, password_change_required")}

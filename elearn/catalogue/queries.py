@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from elearn.accounts.models import ROLES, User
@@ -27,5 +28,5 @@ def live_course(code: str) -> Course:
     """The non-archived course ``code``, else ``NotFound``."""
     course = db.session.scalar(select(Course).where(Course.code == code, Course.archived_at.is_(None)))
     if course is None:
-        raise NotFound(f"course {code} not found")
+        raise NotFound(_("Kursus tidak ditemukan."))
     return course

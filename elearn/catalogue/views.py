@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from elearn.api.auth import bearer_token
+from elearn.api.auth import bearer_user
 from elearn.catalogue.models import Course, MediaFile
 from elearn.catalogue.queries import COMPETENCIES, live_course
 from elearn.errors import Unauthenticated
@@ -97,12 +98,8 @@ def continue_course(code: str) -> Any:
 @bp.get("/media/<code>/<path:path>")
 def media(code: str, path: str) -> Any:
     """A course media file, for any signed-in user (session or bearer token)."""
-    if not current_user.is_authenticated:
-        from elearn.accounts.services import user_for_token
-
-        token = bearer_token()
-        if token is None or user_for_token(token) is None:
-            raise Unauthenticated("sign in to see course media")
+    if not current_user.is_authenticated and bearer_user() is None:
+        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
     found = db.session.execute(
         select(MediaFile.id, MediaFile.sha256, MediaFile.content_type)
         .join(Course, Course.id == MediaFile.course_id)
