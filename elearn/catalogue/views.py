@@ -15,7 +15,7 @@ from elearn.catalogue.queries import COMPETENCIES, live_course
 from elearn.errors import Unauthenticated
 from elearn.extensions import db
 from elearn.progress.queries import course_summaries
-from elearn.progress.services import ItemLocked, course_access, view_lesson, view_quiz
+from elearn.progress.services import ItemLocked, continue_item, course_access, view_lesson, view_quiz
 
 bp = Blueprint("catalogue", __name__)
 
@@ -48,7 +48,7 @@ def course(code: str) -> Any:
     from elearn.enrolment.forms import EnrolForm
 
     access = course_access(current_user, live_course(code))
-    return render_template("catalogue/course.html", access=access, form=EnrolForm())
+    return render_template("catalogue/course.html", access=access, next_item=continue_item(access), form=EnrolForm())
 
 
 @bp.get("/lessons/<int:lesson_id>")
@@ -86,8 +86,7 @@ def continue_course(code: str) -> Any:
     """Where the learner left off: the first unlocked item not done yet, else the course page."""
     from flask import redirect, url_for
 
-    access = course_access(current_user, live_course(code))
-    item = access.outline.next_to_do() if access.is_learning else None
+    item = continue_item(course_access(current_user, live_course(code)))
     if item is None:
         return redirect(url_for("catalogue.course", code=code))
     if item.row.type == "lesson":

@@ -75,6 +75,11 @@ class Progress:
         return self.completed_at is not None
 
 
+def continue_item(access: CourseAccess) -> OutlineItem | None:
+    """Where a learner continues: the first unlocked item not done yet (None: not learning, or done)."""
+    return access.outline.next_to_do() if access.is_learning else None
+
+
 def progress_of(access: CourseAccess) -> Progress:
     """Progress from an access: zero done when not (actively) enrolled."""
     outline, learning = access.outline, access.is_learning

@@ -26,6 +26,19 @@ def replace_in(path: Path, old: str, new: str) -> None:
 QUIZ = "01-modul-1/03-kuis.quiz.md"
 LESSON = "01-modul-1/01-pelajaran-1.md"
 
+BANK = "01-modul-1/bank.gift"
+
+
+def included_bank(text: str) -> Breaker:
+    """Write ``text`` as a GIFT bank that the first module's quiz includes."""
+
+    def breaker(course: Path) -> None:
+        write(course / BANK, text)
+        replace_in(course / QUIZ, "pass: 50", "pass: 50\ninclude: [bank.gift]")
+
+    return breaker
+
+
 CASES: list[tuple[str, Breaker, str, int, str]] = [
     (
         "missing required key",
@@ -74,24 +87,12 @@ CASES: list[tuple[str, Breaker, str, int, str]] = [
     ),
     (
         "gift unclosed brace",
-        lambda c: (
-            write(c / "01-modul-1/bank.gift", "// bank\n\nSoal pertama {=a ~b}\n\nSoal kedua {=a ~b\n"),
-            replace_in(c / QUIZ, "pass: 50", "pass: 50\ninclude: [bank.gift]"),
-        ),
-        "01-modul-1/bank.gift",
+        included_bank("// bank\n\nSoal pertama {=a ~b}\n\nSoal kedua {=a ~b\n"),
+        BANK,
         5,
-        "",
+        'unclosed answer block "{"',
     ),
-    (
-        "gift unescaped = in an answer",
-        lambda c: (
-            write(c / "01-modul-1/bank.gift", "Pasangkan {=2 = 1+1 -> dua =3 -> tiga}\n"),
-            replace_in(c / QUIZ, "pass: 50", "pass: 50\ninclude: [bank.gift]"),
-        ),
-        "01-modul-1/bank.gift",
-        1,
-        "\\=",
-    ),
+    ("gift unescaped = in an answer", included_bank("Pasangkan {=2 = 1+1 -> dua =3 -> tiga}\n"), BANK, 1, "\\="),
     (
         "non-utf-8 file",
         lambda c: (c / LESSON).write_bytes("# Pelajaran\n\ncaf\u00e9".encode("latin-1")),
