@@ -167,6 +167,8 @@ def test_enrolment_list_is_scoped_paged_and_shows_progress(
     assert everyone["total"] == 3
     assert everyone["items"][0]["progress_percent"] == 20  # 1 of 5 required items
     assert everyone["items"][0]["unit"] == "Pemerintah Kota Sorong/Dinas Kesehatan"
+    assert everyone["items"][0]["enrolled_at"].endswith("+00:00")  # ISO 8601 in UTC with offset
+    assert everyone["items"][0]["completed_at"] is None
     page = client.get("/api/v1/courses/TST-1/enrolments?page=2&per_page=2", headers=admin).get_json()
     assert [i["username"] for i in page["items"]] == ["jauh"]
     assert (page["page"], page["per_page"], page["total"]) == (2, 2, 3)
