@@ -6,6 +6,7 @@ values stop the app at start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
@@ -40,6 +41,8 @@ class Settings:
     signatory_nip: str
     signatory_title: str
     iframe_hosts: tuple[str, ...] = field(default_factory=tuple)
+    session_hours: int = 168
+    trusted_proxies: int = 0
 
     def flask_config(self) -> dict[str, Any]:
         """The Flask config mapping these settings stand for."""
@@ -66,6 +69,8 @@ class Settings:
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "PREFERRED_URL_SCHEME": "https" if production else "http",
             "WTF_CSRF_TIME_LIMIT": None,
+            "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
+            "ELEARN_TRUSTED_PROXIES": self.trusted_proxies,
             "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
@@ -87,6 +92,8 @@ SETTING_NAMES = frozenset(
         "ELEARN_BASE_URL",
         "ELEARN_REDIS_URL",
         "ELEARN_IFRAME_HOSTS",
+        "ELEARN_SESSION_HOURS",
+        "ELEARN_TRUSTED_PROXIES",
     }
 )
 
@@ -196,4 +203,6 @@ def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
         signatory_title=values.get("ELEARN_CERT_SIGNATORY_TITLE", "").strip()
         or "Kepala Badan Kepegawaian dan Pengembangan SDM",
         iframe_hosts=hosts,
+        session_hours=_int(values, "ELEARN_SESSION_HOURS", 168, 1, 24 * 90),
+        trusted_proxies=_int(values, "ELEARN_TRUSTED_PROXIES", 0, 0, 5),
     )

@@ -34,6 +34,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config["ELEARN_TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind N reverse proxies the client's address is the N-th from the right of X-Forwarded-For;
+        # trusting more hops than exist would let a client choose its own address (and rate-limit key).
+        hops = app.config["ELEARN_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -78,6 +86,7 @@ def _register_commands(app: Flask) -> None:
     from elearn.accounts.cli import users
     from elearn.content.cli import content
     from elearn.demo import demo
+    from elearn.sweep import certificates
 
-    for group in (users, content, demo):
+    for group in (users, content, demo, certificates):
         app.cli.add_command(group)

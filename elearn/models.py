@@ -1,8 +1,9 @@
 """Imports every model so the metadata (and Alembic) sees all tables."""
 
-from elearn.accounts.models import ApiToken, LoginFailure, Unit, User
+from elearn.accounts.models import ApiToken, LoginFailure, Unit, User, WebSession
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
 from elearn.content.models import RenderedHtml
+from elearn.core.models import RateCounter
 from elearn.enrolment.models import Enrolment
 from elearn.progress.models import LessonCompletion
 from elearn.quizzes.models import Attempt, AttemptAnswer, Question, QuestionVersion, Quiz, QuizResult
@@ -23,7 +24,9 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizResult",
+    "RateCounter",
     "RenderedHtml",
     "Unit",
     "User",
+    "WebSession",
 ]

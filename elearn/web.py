@@ -7,13 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
+from elearn.api.base import JSON_BODY_LIMIT
 from elearn.api.errors import error_response, is_api_request
 from elearn.errors import DomainError
 from elearn.extensions import db, login_manager
@@ -25,28 +26,48 @@ CSP = (
 )
 
 
+def content_security_policy(iframe_hosts: tuple[str, ...]) -> str:
+    """The CSP of every page: no inline script; frames only from the iframe allow-list."""
+    frames = " ".join(f"https://{host}" for host in iframe_hosts) or "'none'"
+    return f"{CSP}; frame-src {frames}"
+
+
 def init_web(app: Flask) -> None:
     """Wire headers, error pages, the user loader, health and template helpers."""
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""
     login_manager.user_loader(_load_user)
+    app.extensions["elearn_csp"] = content_security_policy(tuple(app.config["ELEARN_IFRAME_HOSTS"]))
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.globals.update(static_url=static_url, current_locale=current_locale, nav_items=nav_items)
+    app.before_request(_guard_request)
     app.before_request(_require_password_change)
 
 
 def _load_user(session_id: str) -> Any:
-    from elearn.accounts.models import User
+    from elearn.accounts.services import user_for_web_session
 
-    user_id, _sep, fingerprint = session_id.partition(".")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.is_active or fingerprint != user.session_fingerprint:
-        return None  # unknown, disabled, or signed in before the password last changed
-    return user
+    return user_for_web_session(session_id)  # None: signed out, expired, or deactivated
+
+
+def _guard_request() -> None:
+    """Limits every request meets before any view runs: a small body for the JSON API,
+    and no NUL character anywhere a value can reach a query (PostgreSQL refuses NUL
+    in text with a server error; SQLite would store it)."""
+    if is_api_request():
+        request.max_content_length = JSON_BODY_LIMIT
+    if "\x00" in request.path or any("\x00" in key + value for key, value in request.args.items(multi=True)):
+        abort(400, description=_("Permintaan memuat karakter NUL yang tidak diizinkan."))
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in _FORM_TYPES:
+        if any("\x00" in key + value for key, value in request.form.items(multi=True)):
+            abort(400, description=_("Permintaan memuat karakter NUL yang tidak diizinkan."))
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _require_password_change() -> Any:
@@ -62,7 +83,7 @@ def _require_password_change() -> Any:
 
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", current_app.extensions["elearn_csp"])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -79,7 +100,11 @@ def _http_error(error: HTTPException) -> Any:
     if is_api_request():
         return error_response(error)
     code = error.code or 500
-    return render_template("error.html", code=code, description=_error_text(code)), code
+    page = render_template("error.html", code=code, description=_error_text(code))
+    headers = {}
+    if code == 405:  # the methods the URL does take (RFC 9110), as the API answers too
+        headers["Allow"] = error.get_response().headers.get("Allow", "")
+    return page, code, headers
 
 
 def _error_text(code: int) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from elearn.accounts import hashing
 from elearn.accounts.models import User
-from elearn.accounts.services import ensure_unit, issue_token
+from elearn.accounts.services import ensure_unit, issue_token, start_web_session
 from elearn.catalogue.models import Course, Lesson
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
@@ -86,8 +86,10 @@ def login(app: Flask) -> Callable[[FlaskClient, User], None]:
     """``login(client, user)`` signs the client in (without a form post)."""
 
     def sign_in(client: FlaskClient, user: User) -> None:
+        token = start_web_session(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = token
             session["_fresh"] = True
 
     return sign_in

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
@@ -53,15 +52,22 @@ class User(IdMixin, UserMixin, Base):
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 
-    def get_id(self) -> str:
-        """Session identity: the id and a fingerprint of the password hash, so a
-        password change signs out every other session."""
-        return f"{self.id}.{self.session_fingerprint}"
-
     @property
-    def session_fingerprint(self) -> str:
-        """Changes whenever the password does."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+    def session_token(self) -> str | None:
+        """The secret of the web session this request came with (set by sign-in and the session loader)."""
+        token: str | None = self.__dict__.get("_elearn_session_token")
+        return token
+
+    @session_token.setter
+    def session_token(self, value: str | None) -> None:
+        self.__dict__["_elearn_session_token"] = value
+
+    def get_id(self) -> str:
+        """Session identity for Flask-Login: the secret of a server-side ``WebSession``,
+        so signing out (or a password change, or deactivation) ends it on the server."""
+        if not self.session_token:
+            raise RuntimeError("no web session: sign in through accounts.services.start_web_session")
+        return self.session_token
 
     @property
     def unit_path(self) -> str | None:
@@ -85,6 +91,20 @@ class ApiToken(IdMixin, Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
+class WebSession(IdMixin, Base):
+    """A signed-in browser; the cookie holds its secret, the table only its SHA-256.
+
+    Signing out deletes the row, so a copied cookie stops working at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
 class LoginFailure(IdMixin, Base):
     """A failed sign-in, counted per username across every app process."""
 
@@ -93,3 +113,5 @@ class LoginFailure(IdMixin, Base):
 
     username: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[dt.datetime] = mapped_column(default=now)
+    #: Set while the password is being checked: a right password deletes the row by it.
+    reservation: Mapped[str | None] = mapped_column(String(40), index=True)

@@ -25,16 +25,46 @@ COMMON_PASSWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-__all__ = ["COMMON_PASSWORDS", "MIN_PASSWORD_LENGTH", "password_problems"]
+__all__ = ["COMMON_PASSWORDS", "MIN_PASSWORD_LENGTH", "password_problem_codes", "password_problems"]
+
+#: A username shorter than this may occur inside a good password by chance ("ani" in "pelangi...").
+MIN_USERNAME_INSIDE = 4
 
 
-def password_problems(password: str, *, username: str = "") -> list[str]:
-    """Return every reason ``password`` is too weak (empty when acceptable); never echoes it."""
-    problems: list[str] = []
+def password_problem_codes(password: str, *, username: str = "", current: str | None = None) -> list[str]:
+    """Every rule ``password`` breaks, as codes (empty when acceptable): ``blank``, ``too_short``,
+    ``too_common``, ``is_username``, ``contains_username``, ``same_as_current``."""
+    codes: list[str] = []
+    folded, name = password.casefold(), username.casefold()
+    if password and not password.strip():
+        codes.append("blank")
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"password must have at least {MIN_PASSWORD_LENGTH} characters, got {len(password)}")
-    if password.casefold() in COMMON_PASSWORDS:
-        problems.append("password is too common")
-    if username and password.casefold() == username.casefold():
-        problems.append("password must not be the same as the username")
-    return problems
+        codes.append("too_short")
+    if folded in COMMON_PASSWORDS:
+        codes.append("too_common")
+    if name and folded == name:
+        codes.append("is_username")
+    elif len(name) >= MIN_USERNAME_INSIDE and name in folded:
+        codes.append("contains_username")
+    if current is not None and password == current:
+        codes.append("same_as_current")
+    return codes
+
+
+_MESSAGES = {
+    "blank": "password must not be white space only",
+    "too_common": "password is too common",
+    "is_username": "password must not be the same as the username",
+    "contains_username": "password must not contain the username",
+    "same_as_current": "the new password must differ from the current one",
+}
+
+
+def password_problems(password: str, *, username: str = "", current: str | None = None) -> list[str]:
+    """Return every reason ``password`` is too weak (empty when acceptable), in English; never echoes it."""
+    return [
+        f"password must have at least {MIN_PASSWORD_LENGTH} characters, got {len(password)}"
+        if code == "too_short"
+        else _MESSAGES[code]
+        for code in password_problem_codes(password, username=username, current=current)
+    ]

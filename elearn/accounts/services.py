@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from elearn.accounts import hashing
 from elearn.accounts.csvrows import UserRow
-from elearn.accounts.models import ApiToken, Unit, User
-from elearn.accounts.throttle import get_throttle
+from elearn.accounts.models import ApiToken, Unit, User, WebSession
+from elearn.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem_codes
+from elearn.accounts.throttle import PASSWORD_CHECKS_PER_CLIENT, Reservation, get_throttle
+from elearn.core.limits import allowed
 from elearn.core.database import chunks
 from elearn.core.time import now
 from elearn.errors import DomainError, Invalid, TooManyAttempts
 from elearn.extensions import db
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
+#: How long a signed-in browser stays signed in (ELEARN_SESSION_HOURS overrides it).
+SESSION_LIFETIME = dt.timedelta(days=7)
 
 
 class InvalidCredentials(DomainError):
@@ -35,37 +40,54 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
-def authenticate(username: str, password: str) -> User:
+def _guarded_check(username: str, stored_hash: str, password: str, client: str | None) -> tuple[bool, Reservation]:
+    """Check a password guess within the limits: the client's rate, then the username's lockout.
+
+    Returns whether it was right and the failure reserved for it (give it back on success).
+    Both limits are counted before the slow check, atomically, on every app server.
+    """
+    if client is not None and not allowed(PASSWORD_CHECKS_PER_CLIENT, client):
+        raise TooManyAttempts(_("Terlalu banyak percobaan dari alamat ini. Coba lagi dalam satu menit."))
+    reservation = get_throttle().reserve(username)
+    if reservation is None:
+        raise TooManyAttempts(_("Terlalu banyak percobaan masuk. Coba lagi setelah 15 menit."))
+    return hashing.verify_password(stored_hash, password), reservation
+
+
+def authenticate(username: str, password: str, *, client: str | None = None) -> User:
     """The user these credentials belong to, or ``InvalidCredentials``/``TooManyAttempts``.
 
-    A failure is recorded before raising; the adapter must commit it anyway.
+    ``client`` is the caller's address (the per-client limit). Failures are counted
+    on a connection of their own, so they hold whatever the request does next.
     """
     name = normalize_username(username)
-    throttle = get_throttle()
-    if throttle.is_locked(name):
-        raise TooManyAttempts(_("Terlalu banyak percobaan masuk. Coba lagi setelah 15 menit."))
     user = db.session.scalar(select(User).where(User.username == name)) if name else None
     stored = user.password_hash if user is not None else hashing.dummy_hash()
-    if not hashing.verify_password(stored, password) or user is None or not user.is_active:
-        throttle.record_failure(name)
+    right, reservation = _guarded_check(name, stored, password, client)
+    if not right or user is None or not user.is_active:
         raise InvalidCredentials(_("Nama pengguna atau kata sandi salah."))
+    get_throttle().give_back(reservation)
     if hashing.needs_rehash(user.password_hash):
         user.password_hash = hashing.hash_password(password)
     return user
 
 
-def change_password(user: User, current: str, new: str, *, keep_token: str | None = None) -> None:
+def change_password(
+    user: User, current: str, new: str, *, keep_token: str | None = None, client: str | None = None
+) -> None:
     """Replace ``user``'s password after checking the current one and the new one's strength.
 
-    Every other API token stops working, and so does every other signed-in session
-    (their cookies carry a fingerprint of the old hash).
+    Every other API token and every other signed-in browser stops working
+    (the caller's own token or web session is kept).
     """
-    from elearn.accounts.passwords import password_problems
-
     fields: dict[str, str] = {}
-    if not hashing.verify_password(user.password_hash, current):
+    # A wrong current password is a guess like a wrong sign-in: limited and counted the same way.
+    right, reservation = _guarded_check(user.username, user.password_hash, current, client)
+    if right:
+        get_throttle().give_back(reservation)
+    else:
         fields["current"] = _("Kata sandi saat ini salah.")
-    problems = password_problems(new, username=user.username)
+    problems = password_rule_messages(new, username=user.username, current=current if right else None)
     if problems:
         fields["new"] = " ".join(problems)
     if fields:
@@ -76,7 +98,54 @@ def change_password(user: User, current: str, new: str, *, keep_token: str | Non
     if keep_token is not None:
         revoke = revoke.where(ApiToken.token_hash != hashing.token_digest(keep_token))
     db.session.execute(revoke)
+    sign_out = delete(WebSession).where(WebSession.user_id == user.id)
+    if user.session_token:
+        sign_out = sign_out.where(WebSession.token_hash != hashing.token_digest(user.session_token))
+    db.session.execute(sign_out)
     db.session.flush()
+
+
+def start_web_session(user: User, lifetime: dt.timedelta = SESSION_LIFETIME) -> str:
+    """A new server-side session for a browser that just signed in; returns its secret (for the cookie)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(WebSession(user_id=user.id, token_hash=hashing.token_digest(token), expires_at=now() + lifetime))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def user_for_web_session(token: str) -> User | None:
+    """The active user of a live web session, in one query; None when it ended or expired."""
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.token_hash == hashing.token_digest(token), WebSession.expires_at > now())
+    )
+    if user is None or not user.is_active:
+        return None
+    user.session_token = token
+    return user
+
+
+def end_web_session(token: str | None) -> None:
+    """Sign a browser out on the server: its cookie stops working at once."""
+    if token:
+        db.session.execute(delete(WebSession).where(WebSession.token_hash == hashing.token_digest(token)))
+
+
+def password_rule_messages(password: str, *, username: str, current: str | None = None) -> list[str]:
+    """Why a chosen password is refused, in the interface's language (empty: acceptable)."""
+    texts = {
+        "blank": _("Kata sandi tidak boleh hanya berisi spasi."),
+        "too_short": _("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH),
+        "too_common": _("Kata sandi ini terlalu umum dan mudah ditebak."),
+        "is_username": _("Kata sandi tidak boleh sama dengan nama pengguna."),
+        "contains_username": _("Kata sandi tidak boleh memuat nama pengguna."),
+        "same_as_current": _("Kata sandi baru harus berbeda dari kata sandi saat ini."),
+    }
+    return [texts[code] for code in password_problem_codes(password, username=username, current=current)]
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -99,6 +168,20 @@ def user_for_token(token: str) -> User | None:
 def revoke_token(token: str) -> None:
     """Make ``token`` stop working at once."""
     db.session.execute(delete(ApiToken).where(ApiToken.token_hash == hashing.token_digest(token)))
+
+
+def purge_expired_credentials() -> dict[str, int]:
+    """Delete expired API tokens and web sessions and stale sign-in failures (the periodic sweep)."""
+    from elearn.accounts.throttle import purge_stale_failures
+
+    moment = now()
+    tokens: Any = db.session.execute(delete(ApiToken).where(ApiToken.expires_at <= moment))
+    sessions: Any = db.session.execute(delete(WebSession).where(WebSession.expires_at <= moment))
+    return {
+        "api tokens": int(tokens.rowcount or 0),
+        "web sessions": int(sessions.rowcount or 0),
+        "sign-in failures": purge_stale_failures(),
+    }
 
 
 def ensure_unit(path: str, cache: dict[str, Unit] | None = None) -> Unit:

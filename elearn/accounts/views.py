@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -18,8 +18,20 @@ bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site relative paths: never redirect to another host.
+
+    Browsers read ``/\\host`` as ``//host`` and drop tabs and new lines inside URLs, so a
+    backslash or any control character sends the person home instead (and a CR/LF would
+    otherwise break the ``Location`` header).
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("catalogue.index")
 
@@ -33,18 +45,20 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data or "", form.password.data or "")
+            user = services.authenticate(
+                form.username.data or "", form.password.data or "", client=request.remote_addr or ""
+            )
         except services.InvalidCredentials as error:
-            db.session.commit()  # the failure must count even though sign-in fails
             form.password.errors = [error.message]
             status = 401
         except TooManyAttempts as error:
             form.password.errors = [error.message]
             status = 429
         else:
+            services.start_web_session(user, current_app.permanent_session_lifetime)
             db.session.commit()
             login_user(user)
-            session.permanent = False
+            session.permanent = True  # the cookie lives as long as the server-side session
             if user.must_change_password:
                 flash(_("Ini kata sandi awal Anda. Silakan buat kata sandi baru."), "info")
                 return redirect(url_for("accounts.change_password"))
@@ -57,7 +71,9 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
-    """Sign out."""
+    """Sign out: the server-side session ends, so a copy of the cookie stops working too."""
+    services.end_web_session(current_user.session_token)
+    db.session.commit()
     logout_user()
     flash(_("Anda telah keluar."), "success")
     return redirect(url_for("accounts.login"))
@@ -70,14 +86,17 @@ def change_password() -> Any:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data or "", form.new.data or "")
+            services.change_password(
+                current_user, form.current.data or "", form.new.data or "", client=request.remote_addr or ""
+            )
+        except TooManyAttempts as error:
+            form.current.errors = [error.message]
         except Invalid as error:
             fields = error.fields or {}
             form.current.errors = [fields["current"]] if "current" in fields else []
             form.new.errors = [fields["new"]] if "new" in fields else []
         else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # this session carries the new fingerprint
+            db.session.commit()  # this browser stays signed in; every other session has ended
             flash(_("Kata sandi Anda telah diganti."), "success")
             return redirect(url_for("catalogue.index"))
     return render_template("accounts/change_password.html", form=form)

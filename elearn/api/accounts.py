@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask_smorest import Blueprint
+from flask import request
+from elearn.api.base import ApiBlueprint as Blueprint
 
 from elearn.accounts import services
 from elearn.accounts.models import User
@@ -56,11 +57,8 @@ def user_body(user: User) -> dict[str, Any]:
 @blp.response(200, TokenSchema)
 def create_token(credentials: dict[str, str]) -> dict[str, Any]:
     """Sign in: exchange a username and password for a bearer token."""
-    try:
-        user = services.authenticate(credentials["username"], credentials["password"])
-    except services.InvalidCredentials:
-        db.session.commit()  # the failure must count even though the request fails
-        raise
+    # Failures are counted on a connection of their own: they hold although this request fails.
+    user = services.authenticate(credentials["username"], credentials["password"], client=request.remote_addr or "")
     token, row = services.issue_token(user)
     body = {
         "token": token,
@@ -92,11 +90,13 @@ def me() -> dict[str, Any]:
 
 
 @blp.post("/me/password")
-@errors(e422="invalid (fields.current: wrong current password; fields.new: too weak)")
+@errors(e422="invalid (fields.current: wrong current password; fields.new: too weak)", e429="too_many_attempts")
 @authenticated(allow_password_change=True)
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 def change_password(body: dict[str, str]) -> None:
     """Change the caller's password (required after a one-time password)."""
-    services.change_password(api_user(), body["current"], body["new"], keep_token=bearer_token())
+    services.change_password(
+        api_user(), body["current"], body["new"], keep_token=bearer_token(), client=request.remote_addr or ""
+    )
     db.session.commit()

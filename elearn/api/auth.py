@@ -6,13 +6,15 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
+from elearn.accounts.bearer import bearer_token, bearer_user, check_password_changed
 from elearn.accounts.models import User
-from elearn.accounts.services import user_for_token
 from elearn.errors import Forbidden, Unauthenticated
+
+__all__ = ["api_user", "authenticated", "bearer_token", "errors"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -32,26 +34,14 @@ def errors(**by_status: str) -> Callable[[F], F]:
     return cast(Callable[[F], F], Blueprint.doc(responses=responses))
 
 
-def bearer_token() -> str | None:
-    """The token of an ``Authorization: Bearer`` header, if any."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def bearer_user() -> User | None:
-    """The active user of a valid, unexpired bearer token on this request, if any."""
-    token = bearer_token()
-    return user_for_token(token) if token else None
-
-
-def authenticated(allow_password_change: bool = False) -> Callable[[F], F]:
+def authenticated(
+    allow_password_change: bool = False, *, may: Callable[[User], bool] | None = None
+) -> Callable[[F], F]:
     """Require a valid bearer token; ``g.api_user`` is its user.
 
     Until a one-time password is changed only the calls that allow it pass
-    (403 ``password_change_required``).
+    (403 ``password_change_required``). ``may`` refuses (403 ``forbidden``) callers
+    who may never use the endpoint, before its body is even read.
     """
 
     def decorate(view: F) -> F:
@@ -60,8 +50,10 @@ def authenticated(allow_password_change: bool = False) -> Callable[[F], F]:
             user = bearer_user()
             if user is None:
                 raise Unauthenticated(_("Token tidak ada, tidak sah, atau kedaluwarsa."))
-            if user.must_change_password and not allow_password_change:
-                raise Forbidden(_("Ganti kata sandi awal Anda terlebih dahulu."), code="password_change_required")
+            if not allow_password_change:
+                check_password_changed(user)
+            if may is not None and not may(user):
+                raise Forbidden(_("Anda tidak berhak memakai fungsi ini."))
             g.api_user = user
             return view(*args, **kwargs)
 

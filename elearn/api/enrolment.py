@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask_smorest import Blueprint
+from elearn.api.base import ApiBlueprint as Blueprint
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.schemas import PageArgsSchema, StrictSchema
+from elearn.catalogue.policy import enrols_others
 from elearn.catalogue.queries import live_course
 from elearn.core.time import iso
 from elearn.enrolment import services
@@ -113,7 +114,7 @@ def enrolments(args: dict[str, Any], code: str) -> dict[str, Any]:
 
 @blp.post("/courses/<code>/enrolments")
 @errors(e404="not_found", e422="invalid")
-@authenticated()
+@authenticated(may=lambda user: enrols_others(services.actor_of(user)))
 @blp.arguments(BulkEnrolSchema)
 @blp.response(200, BulkResultSchema)
 def bulk_enrol(body: dict[str, Any], code: str) -> Any:

@@ -27,8 +27,9 @@ _CODES = {
 
 
 def is_api_request() -> bool:
-    """Whether the current request is for the JSON API."""
-    return request.path.startswith(API_PREFIX)
+    """Whether the current request is for the JSON API (or comes from an API client, such as the
+    mobile app fetching media with its bearer token): errors then use the JSON envelope."""
+    return request.path.startswith(API_PREFIX) or request.headers.get("Authorization", "")[:7].lower() == "bearer "
 
 
 def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -39,42 +40,59 @@ def envelope(code: str, message: str, fields: dict[str, str] | None = None) -> d
     return {"error": error}
 
 
-def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
-    """webargs/marshmallow messages -> ``{"field": "why"}`` (nested names dotted)."""
+#: At most this many field errors are returned: a body of a million unknown keys gets a short answer.
+MAX_FIELD_ERRORS = 20
+_LOCATIONS = {"json", "query", "form", "headers", "files", "view_args"}
+
+
+def _flatten(messages: Any, flat: dict[str, str], prefix: str = "") -> None:
+    """webargs/marshmallow messages -> ``{"field": "why"}`` (nested names dotted), stopping at the cap."""
     if isinstance(messages, dict):
-        flat: dict[str, str] = {}
         for key, value in messages.items():
-            name = str(key) if not prefix else f"{prefix}.{key}"
-            flat.update(_flatten(value, name))
-        return flat
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": " ".join(messages)}
-    return {prefix or "_schema": str(messages)}
+            if len(flat) >= MAX_FIELD_ERRORS:
+                return
+            _flatten(value, flat, str(key)[:100] if not prefix else f"{prefix}.{str(key)[:100]}")
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = " ".join(messages)
+    else:
+        flat[prefix or "_schema"] = str(messages)[:500]
 
 
-def _validation_fields(error: HTTPException) -> dict[str, str]:
+def validation_fields(error: HTTPException) -> dict[str, str]:
+    """The field errors an HTTP error carries (webargs ``messages``), at most ``MAX_FIELD_ERRORS``."""
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or data.get("errors") or {}
-    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "headers", "files", "view_args"}:
-        merged: dict[str, str] = {}
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict) and set(messages) <= _LOCATIONS:
         for part in messages.values():
-            merged.update(_flatten(part))
-        return merged
-    return _flatten(messages)
+            _flatten(part, flat)
+    else:
+        _flatten(messages, flat)
+    return flat
 
 
 def error_response(error: Exception) -> tuple[Response, int]:
     """Turn a domain error or an HTTP exception into the API envelope."""
     if isinstance(error, DomainError):
-        return jsonify(envelope(error.code, error.message, error.fields)), error.status
+        response = jsonify(envelope(error.code, error.message, error.fields))
+        if error.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response, error.status
     if isinstance(error, CSRFError):
         return jsonify(envelope("bad_request", "CSRF token missing or invalid.")), 400
     assert isinstance(error, HTTPException)  # noqa: S101 - only these are registered
     status = error.code or 500
     code = _CODES.get(status, "error" if status >= 500 else "bad_request")
-    fields = _validation_fields(error) if status == 422 else None
-    message = "The request body is not valid." if status == 422 else (error.description or error.name)
+    fields = validation_fields(error) if status == 422 else None
+    if status == 422:
+        message = "The request body is not valid."
+    elif status == 400 and validation_fields(error):
+        message = " ".join(validation_fields(error).values())
+    else:
+        message = error.description or error.name
     response = jsonify(envelope(code, message, fields))
     if status == 405 and error.get_response().headers.get("Allow"):
         response.headers["Allow"] = error.get_response().headers["Allow"]
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
     return response, status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask_smorest import Blueprint
+from elearn.api.base import ApiBlueprint as Blueprint
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.catalogue import ItemSchema, item_body

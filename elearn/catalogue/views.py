@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from elearn.api.auth import bearer_user
+from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.models import Course, MediaFile
 from elearn.catalogue.queries import COMPETENCIES, live_course
 from elearn.errors import Unauthenticated
@@ -97,8 +97,11 @@ def continue_course(code: str) -> Any:
 @bp.get("/media/<code>/<path:path>")
 def media(code: str, path: str) -> Any:
     """A course media file, for any signed-in user (session or bearer token)."""
-    if not current_user.is_authenticated and bearer_user() is None:
-        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
+    if not current_user.is_authenticated:
+        user = bearer_user()
+        if user is None:
+            raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
+        check_password_changed(user)
     found = db.session.execute(
         select(MediaFile.id, MediaFile.sha256, MediaFile.content_type)
         .join(Course, Course.id == MediaFile.course_id)

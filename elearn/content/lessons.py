@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote, urlsplit
 from elearn.content.frontmatter import FrontMatter, Key, Schema, decode_source, parse_front_matter
 from elearn.content.issues import IssueList
 from elearn.content.specs import LessonSpec, lesson_link_placeholder
-from elearn.core.markup import RenderCache, active_render_cache, markdown_to_safe_html
+from elearn.core.markup import RenderCache, active_render_cache, markdown_problem, markdown_to_safe_html
 
 WORDS_PER_MINUTE = 200
 LESSON_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"
@@ -111,6 +111,10 @@ class BodyRenderer:
 
     def render_uncached(self, markdown_text: str, line: int) -> str:
         """Render without the cache (reports broken links)."""
+        too_costly = markdown_problem(markdown_text)
+        if too_costly is not None:
+            self._issues.add(line + too_costly[0], too_costly[1])
+            return ""
         problems: list[tuple[str, str]] = []
         index = self._index
 

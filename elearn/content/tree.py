@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from elearn.content import files
 from elearn.content.coursemd import COURSE_SCHEMA, MODULE_SCHEMA, check_course_rules, course_spec, module_title
 from elearn.content.frontmatter import FrontMatter, decode_source, parse_front_matter
 from elearn.content.issues import Issue, IssueList
@@ -82,24 +83,14 @@ def parse_content(
     return courses, sorted(set(issues))
 
 
-def _ignored(name: str) -> bool:
-    return name.startswith((".", "_"))
-
-
-def _listing(folder: Path, display: str, issues: list[Issue]) -> list[Path]:
-    """The entries of a folder that are not ignored, by name; unreadable -> issue."""
-    try:
-        return sorted((entry for entry in folder.iterdir() if not _ignored(entry.name)), key=lambda e: e.name)
-    except OSError as error:
-        issues.append(Issue(display, 1, f"cannot read folder: {error.strerror or error}"))
-        return []
+_listing = files.listing
 
 
 def _course_folders(root: Path, display_root: str, issues: list[Issue]) -> list[tuple[Path, str]]:
     if not root.is_dir():
         issues.append(Issue(display_root, 1, "not a folder"))
         return []
-    if (root / "course.md").exists():
+    if files.plain_file_exists(root / "course.md"):
         return [(root, display_root)]
     folders = [entry for entry in _listing(root, display_root, issues) if entry.is_dir()]
     if not folders:
@@ -114,12 +105,8 @@ def _read(file: _File) -> str | None:
     return file.text
 
 
-def _read_bytes(file: _File) -> bytes | None:
-    try:
-        return file.path.read_bytes()
-    except OSError as error:
-        file.issues.add(1, f"cannot read file: {error.strerror or error}")
-        return None
+def _read_bytes(file: _File, limit: int = files.MAX_TEXT_BYTES) -> bytes | None:
+    return files.read_bounded(file.path, file.issues, limit)
 
 
 @dataclass
@@ -143,7 +130,7 @@ def _read_course(
 ) -> _Course | None:
     shown = os.path.join(display, "course.md")
     course = _Course(_File(folder / "course.md", shown, "course.md", IssueList(shown)), folder, display)
-    if not course.course_file.path.is_file():
+    if not files.plain_file_exists(course.course_file.path):
         issues.append(Issue(display, 1, "course folder has no course.md"))
         return None
     try:
@@ -240,17 +227,20 @@ def _scan_course(folder: Path, display: str, issues: list[Issue]) -> tuple[list[
 
 def _read_media(folder: Path, display: str, issues: list[Issue]) -> list[MediaSpec]:
     media: list[MediaSpec] = []
-    for path in sorted(folder.rglob("*")):
-        inside = path.relative_to(folder)
-        if path.is_dir() or any(_ignored(part) for part in inside.parts):
-            continue
-        shown = os.path.join(display, *inside.parts)
+    total = 0
+    for inside, path, shown in files.walk_files(folder, display, issues):
         file = _File(path, shown, "", IssueList(shown))
-        data = _read_bytes(file)
+        data = _read_bytes(file, files.MAX_MEDIA_BYTES)
         issues.extend(file.issues.items)
-        if data is not None:
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            media.append(MediaSpec(inside.as_posix(), hashlib.sha256(data).hexdigest(), content_type, data))
+        if data is None:
+            continue
+        total += len(data)
+        if total > files.MAX_COURSE_MEDIA_BYTES:
+            limit = files.MAX_COURSE_MEDIA_BYTES // (1024 * 1024)
+            issues.append(Issue(display, 1, f"media files of this course add up to more than {limit} MiB"))
+            return media
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        media.append(MediaSpec(inside, hashlib.sha256(data).hexdigest(), content_type, data))
     return media
 
 

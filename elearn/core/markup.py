@@ -69,6 +69,63 @@ def render_markdown(text: str) -> str:
     return html
 
 
+#: How deeply lists and quotes may nest (Python-Markdown recurses once per level).
+MAX_NESTING = 32
+#: Python-Markdown's inline patterns rescan the rest of a paragraph for every unmatched ``[`` or ``<``
+#: (quadratic): the sum over paragraphs of the squared count of such openers is kept under this budget
+#: (about half a second of rendering on a slow core). Complete links and tags cost nothing.
+MAX_OPENER_COST = 4_000_000
+#: The same for emphasis markers (``*``, ``_``), whose rescans are much cheaper.
+MAX_EMPHASIS_COST = 400_000_000
+
+_NESTING_PREFIX = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+_COMPLETE_LINK = re.compile(r"!?\[[^\[\]\n]{0,1000}\]\([^()\n]{0,2000}\)|<[^<>\n]{0,2000}>")
+
+
+def _depth(line: str) -> int:
+    """Nesting a line opens: list markers and quote markers at its start, and indentation (4 columns a level)."""
+    depth, position = 0, 0
+    while True:
+        match = _NESTING_PREFIX.match(line, position)
+        if match is None or match.end() == position:
+            break
+        depth += 1
+        position = match.end()
+    indent = len(line) - len(line.lstrip(" \t"))
+    columns = line[:indent].expandtabs(4).count(" ") if indent else 0
+    return depth + columns // 4
+
+
+def markdown_problem(text: str) -> tuple[int, str] | None:
+    """Why ``text`` is too costly to render, as (0-based line, message), or None.
+
+    Checked before rendering, in linear time, so a hostile file (a 1000-level
+    list, ten thousand unmatched brackets) is refused instead of tying up a
+    process for minutes.
+    """
+    openers = emphasis = 0
+    opener_cost = emphasis_cost = 0
+    block_start = 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if not line.strip():
+            opener_cost += openers * openers
+            emphasis_cost += emphasis * emphasis
+            openers = emphasis = 0
+            block_start = number + 1
+            continue
+        if _depth(line) > MAX_NESTING:
+            return number, f"lists or quotes nested more than {MAX_NESTING} levels deep"
+        stripped = _COMPLETE_LINK.sub("", line)
+        openers += stripped.count("[") + stripped.count("<")
+        emphasis += line.count("*") + line.count("_")
+        if opener_cost + openers * openers > MAX_OPENER_COST:
+            return block_start, "too many unmatched '[' or '<' in this paragraph to render: split it or escape them"
+        if emphasis_cost + emphasis * emphasis > MAX_EMPHASIS_COST:
+            return block_start, "too many '*' or '_' in this paragraph to render: split it or escape them"
+    return None
+
+
 class RenderCache:
     """Sanitised HTML by a key of everything it was rendered from.
 
@@ -127,9 +184,21 @@ def using_render_cache(cache: RenderCache) -> Iterator[RenderCache]:
         _active_cache.reset(token)
 
 
-def _host_allowed(url: str, hosts: Iterable[str]) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme == "https" and parts.hostname is not None and parts.hostname in set(hosts)
+#: What a browser reads differently from Python's URL parser: backslashes (``\\`` is ``/``),
+#: user info (``a@host``), white space and control characters (dropped or cut at).
+_URL_TRAPS = re.compile(r"[\\@\s\x00-\x1f\x7f]")
+
+
+def host_allowed(url: str, hosts: Iterable[str]) -> bool:
+    """Whether an iframe ``src`` is an ``https://`` URL on exactly one of ``hosts`` (default port,
+    no user info), read as a browser reads it: anything ambiguous is refused."""
+    if _URL_TRAPS.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() == "https" and parts.netloc.lower() in {host.lower() for host in hosts}
 
 
 # nh3 converts its settings on every ``nh3.clean`` call; a prebuilt Cleaner is
@@ -140,7 +209,7 @@ _filter_rewrite: ContextVar[UrlRewriter | None] = ContextVar("elearn_sanitize_re
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "iframe" and attribute == "src" and not _host_allowed(value, _filter_hosts.get()):
+    if tag == "iframe" and attribute == "src" and not host_allowed(value, _filter_hosts.get()):
         return None
     if tag == "input" and attribute == "type" and value != "checkbox":
         return None

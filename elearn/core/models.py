@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -54,3 +54,17 @@ class IdMixin:
     """An integer surrogate primary key."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class RateCounter(Base):
+    """Hits of one rate limit by one client in one fixed window (``key`` names all three).
+
+    Counted with an atomic upsert on its own connection, so every app process
+    sees every hit at once; ``expires_at`` lets the periodic sweep forget old windows.
+    """
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

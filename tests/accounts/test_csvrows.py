@@ -529,6 +529,7 @@ def test_a_given_password_is_kept_exactly() -> None:
             " ",
             [
                 "password must not start or end with whitespace",
+                "password must not be white space only",
                 "password must have at least 10 characters, got 1",
             ],
         ),

@@ -267,7 +267,7 @@ def test_a_lesson_not_in_utf8_is_reported_once_on_line_one(tmp_path: Path) -> No
     ]
 
 
-def test_markdown_nested_too_deeply_is_an_error_not_a_crash() -> None:
+def test_markdown_nested_too_deeply_is_refused_at_its_line_before_rendering() -> None:
     html, problems = render("text\n\n" + "- " * 3000 + "x\n")
     assert html == ""
-    assert problems == ["x.md:1: Markdown nested too deeply to render (lists or quotes inside each other)"]
+    assert problems == ["x.md:3: lists or quotes nested more than 32 levels deep"]
