@@ -17,8 +17,8 @@ from elearn.accounts.csvrows import UserRow
 from elearn.accounts.models import ApiToken, Unit, User, WebSession
 from elearn.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem_codes
 from elearn.accounts.throttle import PASSWORD_CHECKS_PER_CLIENT, Reservation, get_throttle
-from elearn.core.limits import allowed
 from elearn.core.database import chunks
+from elearn.core.limits import allowed
 from elearn.core.time import now
 from elearn.errors import DomainError, Invalid, TooManyAttempts
 from elearn.extensions import db

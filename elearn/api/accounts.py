@@ -6,11 +6,11 @@ from typing import Any
 
 import marshmallow as ma
 from flask import request
-from elearn.api.base import ApiBlueprint as Blueprint
 
 from elearn.accounts import services
 from elearn.accounts.models import User
 from elearn.api.auth import api_user, authenticated, bearer_token, errors
+from elearn.api.base import ApiBlueprint as Blueprint
 from elearn.api.schemas import StrictSchema, UserSchema
 from elearn.catalogue.queries import roles_of
 from elearn.core.time import iso

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from elearn.api.base import ApiBlueprint as Blueprint
 
 from elearn.api.auth import api_user, authenticated, errors
+from elearn.api.base import ApiBlueprint as Blueprint
 from elearn.api.schemas import PageArgsSchema, StrictSchema
 from elearn.catalogue.policy import enrols_others
 from elearn.catalogue.queries import live_course

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from elearn.content import files
+from elearn.content import files as safe_files
 from elearn.content.coursemd import COURSE_SCHEMA, MODULE_SCHEMA, check_course_rules, course_spec, module_title
 from elearn.content.frontmatter import FrontMatter, decode_source, parse_front_matter
 from elearn.content.issues import Issue, IssueList
@@ -83,14 +83,14 @@ def parse_content(
     return courses, sorted(set(issues))
 
 
-_listing = files.listing
+_listing = safe_files.listing
 
 
 def _course_folders(root: Path, display_root: str, issues: list[Issue]) -> list[tuple[Path, str]]:
     if not root.is_dir():
         issues.append(Issue(display_root, 1, "not a folder"))
         return []
-    if files.plain_file_exists(root / "course.md"):
+    if safe_files.plain_file_exists(root / "course.md"):
         return [(root, display_root)]
     folders = [entry for entry in _listing(root, display_root, issues) if entry.is_dir()]
     if not folders:
@@ -105,8 +105,8 @@ def _read(file: _File) -> str | None:
     return file.text
 
 
-def _read_bytes(file: _File, limit: int = files.MAX_TEXT_BYTES) -> bytes | None:
-    return files.read_bounded(file.path, file.issues, limit)
+def _read_bytes(file: _File, limit: int = safe_files.MAX_TEXT_BYTES) -> bytes | None:
+    return safe_files.read_bounded(file.path, file.issues, limit)
 
 
 @dataclass
@@ -130,7 +130,7 @@ def _read_course(
 ) -> _Course | None:
     shown = os.path.join(display, "course.md")
     course = _Course(_File(folder / "course.md", shown, "course.md", IssueList(shown)), folder, display)
-    if not files.plain_file_exists(course.course_file.path):
+    if not safe_files.plain_file_exists(course.course_file.path):
         issues.append(Issue(display, 1, "course folder has no course.md"))
         return None
     try:
@@ -228,15 +228,15 @@ def _scan_course(folder: Path, display: str, issues: list[Issue]) -> tuple[list[
 def _read_media(folder: Path, display: str, issues: list[Issue]) -> list[MediaSpec]:
     media: list[MediaSpec] = []
     total = 0
-    for inside, path, shown in files.walk_files(folder, display, issues):
+    for inside, path, shown in safe_files.walk_files(folder, display, issues):
         file = _File(path, shown, "", IssueList(shown))
-        data = _read_bytes(file, files.MAX_MEDIA_BYTES)
+        data = _read_bytes(file, safe_files.MAX_MEDIA_BYTES)
         issues.extend(file.issues.items)
         if data is None:
             continue
         total += len(data)
-        if total > files.MAX_COURSE_MEDIA_BYTES:
-            limit = files.MAX_COURSE_MEDIA_BYTES // (1024 * 1024)
+        if total > safe_files.MAX_COURSE_MEDIA_BYTES:
+            limit = safe_files.MAX_COURSE_MEDIA_BYTES // (1024 * 1024)
             issues.append(Issue(display, 1, f"media files of this course add up to more than {limit} MiB"))
             return media
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

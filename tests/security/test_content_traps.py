@@ -101,13 +101,16 @@ def test_a_deeply_nested_list_is_refused_at_its_line(app: Flask, tmp_path: Path)
     assert_refused(app, course, [expected])
 
 
+OPENERS = "too many unmatched '[' or '<' in this paragraph to render: split it or escape them"
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("[" * 20_000, "too many unmatched '[' or '<' in this paragraph to render: split it or escape them"),
-        ("<a " * 60_000, "too many unmatched '[' or '<' in this paragraph to render: split it or escape them"),
+        ("[" * 20_000, OPENERS),
+        ("<a " * 60_000, OPENERS),
         ("*a" * 200_000, "too many '*' or '_' in this paragraph to render: split it or escape them"),
-        (("[" * 300 + "\n\n") * 300, "too many unmatched '[' or '<' in this paragraph to render: split it or escape them"),
+        (("[" * 300 + "\n\n") * 300, OPENERS),
     ],
     ids=["brackets", "angle-brackets", "emphasis", "many-paragraphs"],
 )
