@@ -93,10 +93,13 @@ def join_feedback(parts: Iterable[str]) -> str:
 class QuestionKind:
     """A question type: lays out, presents, checks, scores and explains its questions.
 
-    Subclasses set ``name`` and implement the ``_``-less abstract methods
-    below plus ``score_answer`` and ``answer_feedback``; ``score`` and
-    ``feedback_html`` check the answer's shape first, so they accept any
-    stored answer and fail loudly (AnswerError) on one that is not valid.
+    Subclasses set ``name`` and implement ``check_answer``, ``score_answer``
+    and ``best_answer``; types with more than a stem to show also override
+    ``make_layout`` and ``present``, and ``right_answer`` or
+    ``answer_feedback`` where theirs differ. ``score`` and ``feedback_html``
+    check the answer's shape first, so they take any stored answer, fail
+    loudly (AnswerError) on one that is not valid, and treat an unanswered
+    question alike for every type.
     """
 
     name: ClassVar[str]

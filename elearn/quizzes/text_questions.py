@@ -7,6 +7,7 @@ scoring rules' business (``scoring.normalize_text``, ``scoring.parse_number``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -18,10 +19,8 @@ from elearn.quizzes.scoring import matches_pattern, normalize_text, parse_number
 
 MAX_SHORT_LENGTH = 1_000
 MAX_ESSAY_LENGTH = 20_000
-
-
-def _is_surrogate(character: str) -> bool:
-    return "\ud800" <= character <= "\udfff"
+# Neither a NUL nor a lone surrogate can be stored in PostgreSQL text or encoded as UTF-8 for a page.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def check_text(raw: Any, limit: int) -> str | None:
@@ -32,8 +31,7 @@ def check_text(raw: Any, limit: int) -> str | None:
         raise AnswerError(f"the answer must be a string, not {quoted(raw)}")
     if len(raw) > limit:
         raise AnswerError(f"the answer is {len(raw)} characters long; at most {limit} are allowed")
-    # Neither can be stored in PostgreSQL text nor encoded as UTF-8 for a page.
-    if "\x00" in raw or any(_is_surrogate(character) for character in raw):
+    if _UNSTORABLE.search(raw):
         raise AnswerError("the answer contains a NUL character or a lone surrogate")
     return raw
 
