@@ -45,7 +45,9 @@ lint: install-test
 		elearn/content/gift.py elearn/content/frontmatter.py elearn/content/tree.py \
 		elearn/content/lessons.py elearn/content/quizmd.py elearn/content/gift_writer.py \
 		elearn/catalogue/policy.py elearn/enrolment/bulkinput.py elearn/progress/outline.py \
-		elearn/content/files.py elearn/core/limits.py
+		elearn/content/files.py elearn/core/limits.py \
+		elearn/quizzes/scoring.py elearn/quizzes/questions.py elearn/quizzes/question_kind.py \
+		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations

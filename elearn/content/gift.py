@@ -28,7 +28,8 @@ Conventions chosen here:
 - ``{#5}`` is ``value=5`` with ``tolerance=None``; ``{#5:0}`` has tolerance 0.
 - Weights are canonical fractions: ``%50%`` is ``Decimal("0.5")``, ``%100%``
   is ``Decimal(1)``. Choice blocks also accept ``=%50%`` (a right answer with
-  a weight).
+  a weight) and, as Moodle does, ``~=answer`` (also ``~ =answer``) as a right
+  answer.
 - "Unescaped ``=`` in text": inside an answer block an unescaped ``=`` or
   ``~`` starts a new answer, as in Moodle. Where that leaves something
   invalid (an empty option ``{=a = ~b}``, a matching answer without ``->``

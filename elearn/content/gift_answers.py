@@ -86,7 +86,7 @@ def _feedback_html(feedback: str, reader: TextReader) -> str:
 
 
 def _choice(body: str, reader: TextReader) -> QuestionSpec:
-    pieces = _split_answers(body.replace("=", "~="), "~")
+    pieces = _drop_tilde_before_equals(_split_answers(body.replace("=", "~="), "~"))
     choices = tuple(_choice_option(piece, reader) for piece in pieces)
     if len(choices) < 2:
         raise GiftError("a choice block needs at least two options (write {=right ~wrong})")
@@ -98,6 +98,21 @@ def _choice(body: str, reader: TextReader) -> QuestionSpec:
     if "=" in body:
         return _answers("single", choices=choices)
     return _answers("multiple", choices=choices, multiple_rule="weights")
+
+
+def _drop_tilde_before_equals(pieces: list[str]) -> list[str]:
+    """Read ``~=answer`` (also ``~ =answer``) as Moodle does: a right answer.
+
+    Every ``=`` became ``~=`` before splitting, so ``~=`` leaves an empty piece
+    right before a piece starting with ``=``. Moodle imports that empty wrong
+    answer and then skips it when saving; it is dropped here. Any other empty
+    piece (``{=a ~ ~b}``, ``{=a = ~b}``) is still refused as an empty option.
+    """
+    return [
+        piece
+        for index, piece in enumerate(pieces)
+        if piece != "" or index + 1 == len(pieces) or not pieces[index + 1].startswith("=")
+    ]
 
 
 def _choice_option(piece: str, reader: TextReader) -> Choice:

@@ -387,6 +387,31 @@ def test_an_unescaped_equals_that_leaves_an_empty_option_is_reported() -> None:
     assert only_problem("Q?{=a ~b ~}").startswith("bank.gift:1: empty option in a choice block")
 
 
+@pytest.mark.parametrize("block", ["{~=right ~wrong}", "{~ =right ~wrong}", "{~\t=right\n~wrong}", "{~wrong ~=right}"])
+def test_a_tilde_before_an_equals_sign_is_a_right_answer_as_in_moodle(block: str) -> None:
+    question = one(f"Q?{block}")
+    assert question.type == "single"
+    assert {c.html: c.weight for c in question.choices} == {"right": Decimal(1), "wrong": Decimal(0)}
+
+
+def test_a_bank_writing_every_right_answer_as_tilde_equals_loads_with_feedback() -> None:
+    bank = "// [id:q-asn]\nASN adalah ...{\n  ~=Aparatur Sipil Negara#Benar.\n  ~Aparatur Sipil Nasional#Bukan.\n}"
+    question = one(bank)
+    assert question.choices == (
+        Choice("Aparatur Sipil Negara", Decimal(1), "Benar."),
+        Choice("Aparatur Sipil Nasional", Decimal(0), "Bukan."),
+    )
+
+
+def test_tilde_equals_with_space_between_right_answers_makes_each_fully_right() -> None:
+    assert [c.weight for c in one("Q?{=a ~ =b ~c}").choices] == [1, 1, 0]
+
+
+@pytest.mark.parametrize("block", ["{=a ~ ~b}", "{=a ~~b}", "{~=a ~ }", "{~ ~=a ~b}"])
+def test_an_empty_option_not_followed_by_an_equals_sign_is_still_refused(block: str) -> None:
+    assert only_problem(f"Q?{block}").startswith("bank.gift:1: empty option in a choice block")
+
+
 def test_an_empty_short_answer_is_refused() -> None:
     assert only_problem("Q?{=a ==b}") == (
         'bank.gift:1: empty answer in a short-answer block: an unescaped "=" starts a new answer '
