@@ -56,7 +56,7 @@ def register_fonts() -> frozenset[int]:
 
 
 def printable(text: str) -> str:
-    """Return ``text`` on one line with only characters the fonts can draw (see the module docstring)."""
+    """Return ``text`` on one line (white space collapsed) with only characters the fonts can draw."""
     covered = register_fonts()
     parts: list[str] = []
     for char in unicodedata.normalize("NFC", text):

@@ -37,6 +37,8 @@ SIGNING_SPACE = 50  # room for a hand signature and stamp on a printed copy
 LEADING = 1.25
 QR_SIZE = 96.0
 QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for around the symbol
+QR_BOTTOM = BOTTOM + 20  # room for the caption and the URL under the code
+QR_TOP = QR_BOTTOM + QR_SIZE
 
 NAVY = HexColor("#1f3a5f")
 GOLD = HexColor("#b08d3c")
@@ -70,9 +72,11 @@ def render_certificate(doc: CertificateDocument) -> bytes:
     issued = f"D:{doc.issued_on:%Y%m%d}000000+00'00'"
     canvas.setDateFormatter(lambda *_: issued)
     _draw_frame(canvas)
-    qr_top = _draw_verification(canvas, doc.verify_url)
-    signature_top = _draw_signature(canvas, doc)
-    _draw_body(canvas, _body_lines(doc), bottom=max(qr_top, signature_top) + 14)
+    # Laid out before drawing, so that the content stream (a reader's text order) runs top to bottom.
+    signature = _signature_blocks(doc)
+    _draw_body(canvas, _body_lines(doc), bottom=max(QR_TOP, _top_of(signature)) + 14)
+    _draw_signature(canvas, signature)
+    _draw_verification(canvas, doc.verify_url)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -163,17 +167,16 @@ def _draw_frame(canvas: Canvas) -> None:
         canvas.drawPath(path, stroke=0, fill=1)
 
 
-def _draw_verification(canvas: Canvas, url: str) -> float:
-    """Draw the QR code of ``url`` with the URL in small print under it; return the top of the block."""
+def _draw_verification(canvas: Canvas, url: str) -> None:
+    """Draw the QR code of ``url`` at the bottom left, with the URL in small print under it."""
     qr = segno.make(url, error="m", micro=False)
     modules = len(qr.matrix) + 2 * QR_QUIET_MODULES
     module = QR_SIZE / modules
     left = SIDE - QR_QUIET_MODULES * module  # the dark modules line up with the text below
-    bottom = BOTTOM + 20
     canvas.setFillColor(white)  # the quiet zone stays light whatever is drawn around it
-    canvas.rect(left, bottom, QR_SIZE, QR_SIZE, stroke=0, fill=1)
+    canvas.rect(left, QR_BOTTOM, QR_SIZE, QR_SIZE, stroke=0, fill=1)
     path = canvas.beginPath()
-    top = bottom + QR_SIZE - QR_QUIET_MODULES * module
+    top = QR_TOP - QR_QUIET_MODULES * module
     for row_index, row in enumerate(qr.matrix):
         column = 0
         while column < len(row):
@@ -194,36 +197,55 @@ def _draw_verification(canvas: Canvas, url: str) -> float:
     shown = fit_text(printable(url), REGULAR, 7, 250, min_size=4.5, max_lines=1)
     canvas.setFont(REGULAR, shown.size)
     canvas.drawString(SIDE, BOTTOM, shown.lines[0])
-    return bottom + QR_SIZE
 
 
-def _draw_signature(canvas: Canvas, doc: CertificateDocument) -> float:
-    """Draw the signatory block bottom-up at the right; return the top of the block."""
-    x = PAGE_WIDTH - SIDE - SIGNATURE_WIDTH / 2
-    y = float(BOTTOM)
-    canvas.setFillColor(INK)
+@dataclass(frozen=True)
+class _Block:
+    """Fitted lines placed at a height: the first line's baseline is ``y``, the others follow below."""
+
+    lines: tuple[str, ...]
+    font: str
+    size: float
+    y: float
+
+
+def _signature_blocks(doc: CertificateDocument) -> list[_Block]:
+    """The signatory block's place and date, title, name and NIP, stacked up from the bottom of the page."""
+    issued = indonesian_date(doc.issued_on)
+    place = f"{doc.city}, {issued}" if doc.city else issued
+    parts = [  # (text, font, size, min_size, max_lines, room above it)
+        (place, REGULAR, 11, 7.5, 1, 0.0),
+        (doc.signatory_title, REGULAR, 11, 7.5, 2, 0.0),
+        (doc.signatory_name, BOLD, 11.5, 8, 2, SIGNING_SPACE),
+    ]
     if doc.signatory_nip:
-        nip = fit_text(printable(f"NIP {doc.signatory_nip}"), REGULAR, 10, SIGNATURE_WIDTH, min_size=7, max_lines=1)
-        y = _draw_upwards(canvas, x, y, nip.lines, REGULAR, nip.size)
-    name = fit_text(printable(doc.signatory_name), BOLD, 11.5, SIGNATURE_WIDTH, min_size=8)
-    name_bottom = y
-    y = _draw_upwards(canvas, x, y, name.lines, BOLD, name.size)
-    rule = text_width(name.lines[-1], BOLD, name.size) / 2
+        parts.append((f"NIP {doc.signatory_nip}", REGULAR, 10, 7, 1, 0.0))
+    blocks: list[_Block] = []
+    y = float(BOTTOM)
+    for text, font, size, min_size, max_lines, room in reversed(parts):
+        fitted = fit_text(printable(text), font, size, SIGNATURE_WIDTH, min_size=min_size, max_lines=max_lines)
+        first = y + (len(fitted.lines) - 1) * fitted.size * LEADING
+        blocks.append(_Block(fitted.lines, font, fitted.size, first))
+        y = first + fitted.size * LEADING + room
+    return blocks[::-1]
+
+
+def _draw_signature(canvas: Canvas, blocks: Sequence[_Block]) -> None:
+    """Draw the signatory blocks centred in the right column, the name (third block) underlined."""
+    x = PAGE_WIDTH - SIDE - SIGNATURE_WIDTH / 2
+    canvas.setFillColor(INK)
+    for block in blocks:
+        canvas.setFont(block.font, block.size)
+        for index, line in enumerate(block.lines):
+            canvas.drawCentredString(x, block.y - index * block.size * LEADING, line)
+    name = blocks[2]
+    half = text_width(name.lines[-1], name.font, name.size) / 2
+    underline = name.y - (len(name.lines) - 1) * name.size * LEADING - 2.5
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
-    canvas.line(x - rule, name_bottom - 2.5, x + rule, name_bottom - 2.5)
-    y += SIGNING_SPACE
-    title = fit_text(printable(doc.signatory_title), REGULAR, 11, SIGNATURE_WIDTH, min_size=7.5)
-    y = _draw_upwards(canvas, x, y, title.lines, REGULAR, title.size)
-    issued = indonesian_date(doc.issued_on)
-    place = fit_text(printable(f"{doc.city}, {issued}" if doc.city else issued), REGULAR, 11, SIGNATURE_WIDTH,
-                     min_size=7.5, max_lines=1)
-    return _draw_upwards(canvas, x, y, place.lines, REGULAR, place.size)
+    canvas.line(x - half, underline, x + half, underline)
 
 
-def _draw_upwards(canvas: Canvas, x: float, y: float, lines: Sequence[str], font: str, size: float) -> float:
-    """Draw ``lines`` centred on ``x`` with the last one's baseline at ``y``; return where the next goes above."""
-    canvas.setFont(font, size)
-    for index, line in enumerate(reversed(lines)):
-        canvas.drawCentredString(x, y + index * size * LEADING, line)
-    return y + len(lines) * size * LEADING
+def _top_of(blocks: Sequence[_Block]) -> float:
+    """The height above which the signatory block leaves the page free (its first line's cap height)."""
+    return blocks[0].y + blocks[0].size
