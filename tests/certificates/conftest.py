@@ -17,6 +17,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
     KeySerializationEncryption,
@@ -77,9 +78,11 @@ class Pki:
         passphrase: bytes | None = PASSPHRASE,
         valid_from: dt.datetime | None = None,
         valid_until: dt.datetime | None = None,
+        key: CertificateIssuerPrivateKeyTypes | None = None,
     ) -> Path:
-        """Issue a signing certificate for the signer key and write it with its chain as PKCS#12."""
+        """Issue a signing certificate (for the RSA signer key unless ``key`` is given); write it as PKCS#12."""
         now = dt.datetime.now(dt.UTC)
+        key = key or self.signer_key
         certificate = (
             x509.CertificateBuilder()
             .subject_name(x509.Name([
@@ -88,13 +91,13 @@ class Pki:
                 x509.NameAttribute(NameOID.COMMON_NAME, common_name),
             ]))
             .issuer_name(self.ca_cert.subject)
-            .public_key(self.signer_key.public_key())
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(valid_from or now - dt.timedelta(days=1))
             .not_valid_after(valid_until or now + dt.timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.signer_key.public_key()), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()), critical=False
             )
@@ -102,7 +105,7 @@ class Pki:
         )
         encryption: KeySerializationEncryption = BestAvailableEncryption(passphrase) if passphrase else NoEncryption()
         chain = [self.ca_cert]
-        data = pkcs12.serialize_key_and_certificates(b"signer", self.signer_key, certificate, chain, encryption)
+        data = pkcs12.serialize_key_and_certificates(b"signer", key, certificate, chain, encryption)
         path = self.directory / name
         path.write_bytes(data)
         return path

@@ -12,7 +12,9 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, pkcs12
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus
@@ -50,12 +52,26 @@ def test_a_signed_certificate_is_intact_valid_trusted_and_names_the_signer(
     assert status.valid
     assert status.trusted
     assert status.bottom_line
+    assert status.md_algorithm == "sha256"
     assert status.signing_cert.subject.native["common_name"] == SIGNER_CN
     assert signer.common_name == SIGNER_CN
     signature = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].sig_object
     assert signature["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES, not the older PKCS#7 kind
     assert signature["/Reason"] == "Sertifikat elearn"
     assert signature["/Location"] == "Sorong"
+
+
+@pytest.mark.parametrize(
+    "make_key",
+    [lambda: ec.generate_private_key(ec.SECP256R1()), ed25519.Ed25519PrivateKey.generate],
+    ids=["ecdsa-p256", "ed25519"],
+)
+def test_keys_other_than_rsa_sign_valid_certificates_too(
+    pki: Pki, make_document: MakeDocument, make_key: Callable[[], CertificateIssuerPrivateKeyTypes]
+) -> None:
+    signer = load_signer(str(pki.issue_p12("other-key.p12", key=make_key())), PASSPHRASE)
+    status = validate(sign_pdf(render_certificate(make_document()), signer), pki.ca_cert)
+    assert status.bottom_line
 
 
 def test_a_pdf_reader_sees_the_signature_and_the_page(signer: Signer, make_document: MakeDocument) -> None:
@@ -115,6 +131,15 @@ def test_a_file_that_is_not_pkcs12_is_refused_clearly(tmp_path: Path, content: b
     path = tmp_path / "wrong.p12"
     path.write_bytes(content)
     with pytest.raises(SigningError, match=r"is not a PKCS#12 file"):
+        load_signer(str(path), PASSPHRASE)
+
+
+def test_a_pkcs12_file_without_a_key_is_refused(pki: Pki, tmp_path: Path) -> None:
+    path = tmp_path / "no-key.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(b"ca", None, pki.ca_cert, None, BestAvailableEncryption(PASSPHRASE))
+    )
+    with pytest.raises(SigningError, match="holds no private key with its certificate"):
         load_signer(str(path), PASSPHRASE)
 
 
