@@ -1,7 +1,8 @@
 """Fit one piece of text into a width: shrink it a little, else wrap it onto two lines, else cut it.
 
-Sizes are in points and measured with the registered fonts' real advance widths, so a
-fitted line never runs past ``width`` when drawn with the returned size.
+Sizes are in points and measured with the certificate fonts' real advance widths, so a
+fitted line never runs past ``width`` when drawn with the returned size. The text should
+already be printable (one line, see :func:`elearn.certificates.fonts.printable`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import math
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
+
+from elearn.certificates.fonts import register_fonts
 
 __all__ = ["ELLIPSIS", "Fitted", "fit_text", "text_width"]
 
@@ -28,7 +31,8 @@ class Fitted:
 
 
 def text_width(text: str, font: str, size: float) -> float:
-    """Advance width of ``text`` in points."""
+    """Advance width of ``text`` in points, in one of the certificate fonts."""
+    register_fonts()  # a no-op after the first call; measuring needs the fonts' metrics
     return float(pdfmetrics.stringWidth(text, font, size))
 
 

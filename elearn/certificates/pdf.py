@@ -130,22 +130,25 @@ def _block(
 
 def _draw_body(canvas: Canvas, lines: Sequence[_Line], *, bottom: float) -> None:
     """Draw the body from the top down, stretching or squeezing the gaps to fill the room above ``bottom``."""
+    height = BODY_TOP - bottom
     text_height = sum(line.size * LEADING for line in lines)
     gaps = sum(line.gap for line in lines)
-    room = BODY_TOP - bottom - text_height
-    # Short certificates spread out a little; crowded ones close their gaps before anything overlaps.
-    stretch = min(1.6, max(0.0, room / gaps)) if gaps else 0.0
+    # Short certificates spread out a little; crowded ones close their gaps before anything overlaps,
+    # and only when every value has wrapped at a large size does the whole body scale down.
+    stretch = min(1.6, max(0.0, (height - text_height) / gaps)) if gaps else 0.0
+    scale = min(1.0, height / text_height)
     y = BODY_TOP
     for line in lines:
-        y -= line.gap * stretch + line.size
+        size = line.size * scale
+        y -= line.gap * stretch + size
         canvas.setFillColor(line.color)
-        canvas.setFont(line.font, line.size)
+        canvas.setFont(line.font, size)
         canvas.drawCentredString(CENTRE_X, y, line.text)
         if line.rule_below:
             canvas.setStrokeColor(GOLD)
             canvas.setLineWidth(1.2)
-            canvas.line(CENTRE_X - 70, y - 9, CENTRE_X + 70, y - 9)
-        y -= line.size * (LEADING - 1)
+            canvas.line(CENTRE_X - 70, y - 9 * scale, CENTRE_X + 70, y - 9 * scale)
+        y -= size * (LEADING - 1)
 
 
 def _draw_frame(canvas: Canvas) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2 as pdfium
 import pytest
@@ -12,7 +13,9 @@ import zxingcpp
 from pypdf import PdfReader
 
 from elearn.certificates.document import CertificateDocument
-from elearn.certificates.pdf import render_certificate
+from elearn.certificates.fitting import text_width
+from elearn.certificates.fonts import BOLD, REGULAR
+from elearn.certificates.pdf import BODY_WIDTH, render_certificate
 
 MakeDocument = Callable[..., CertificateDocument]
 A4_LANDSCAPE = (841.89, 595.28)
@@ -168,3 +171,39 @@ def assert_layout_is_clean(page: pdfium.PdfPage) -> None:
 def overlap(first: tuple[float, ...], second: tuple[float, ...]) -> bool:
     """Whether two (left, bottom, right, top) boxes share any area."""
     return first[0] < second[2] and second[0] < first[2] and first[1] < second[3] and second[1] < first[3]
+
+
+def wraps_at_full_size(font: str, size: float, width: float = BODY_WIDTH) -> str:
+    """Words just too wide to shrink onto one line, so they wrap onto two lines at ``size``."""
+    words = "Pengembangan Kompetensi Aparatur Sipil Negara Daerah Provinsi Papua Barat Daya".split()
+    text = ""
+    for word in itertools.cycle(words):
+        text = f"{text} {word}".strip()
+        if text_width(text, font, size) > 1.25 * width:
+            return text
+    raise AssertionError  # pragma: no cover (the cycle never ends without returning)
+
+
+def test_the_tallest_possible_certificate_still_has_no_overlaps(make_document: MakeDocument) -> None:
+    doc = make_document(
+        institution=wraps_at_full_size(BOLD, 15),
+        name=wraps_at_full_size(BOLD, 26),
+        position=wraps_at_full_size(REGULAR, 12),
+        unit=wraps_at_full_size(REGULAR, 12),
+        course_title=wraps_at_full_size(BOLD, 19),
+        signatory_name=wraps_at_full_size(BOLD, 11.5, 250),
+        signatory_title=wraps_at_full_size(REGULAR, 11, 250),
+    )
+    pdf = render_certificate(doc)
+    text = page_text(pdf)
+    for value in (doc.institution, doc.name, doc.position, doc.unit, doc.course_title, doc.signatory_title):
+        assert value in text
+    assert_layout_is_clean(render_page(pdf))
+
+
+def test_threads_rendering_at_once_get_the_same_bytes(make_document: MakeDocument) -> None:
+    docs = [make_document(name=f"Peserta Nomor {index}", number=f"LD-101/2026/{index:06d}") for index in range(8)]
+    expected = [render_certificate(doc) for doc in docs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rendered = list(pool.map(render_certificate, docs * 3))
+    assert rendered == expected * 3
