@@ -47,7 +47,9 @@ lint: install-test
 		elearn/catalogue/policy.py elearn/enrolment/bulkinput.py elearn/progress/outline.py \
 		elearn/content/files.py elearn/core/limits.py \
 		elearn/quizzes/scoring.py elearn/quizzes/questions.py elearn/quizzes/question_kind.py \
-		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py
+		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py \
+		elearn/certificates/document.py elearn/certificates/pdf.py elearn/certificates/fonts.py \
+		elearn/certificates/fitting.py elearn/certificates/signing.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations
