@@ -44,7 +44,8 @@ lint: install-test
 		elearn/accounts/hashing.py elearn/core/markup.py elearn/content/issues.py elearn/content/specs.py \
 		elearn/content/gift.py elearn/content/frontmatter.py elearn/content/tree.py \
 		elearn/content/lessons.py elearn/content/quizmd.py elearn/content/gift_writer.py \
-		elearn/catalogue/policy.py elearn/enrolment/bulkinput.py elearn/progress/outline.py
+		elearn/catalogue/policy.py elearn/enrolment/bulkinput.py elearn/enrolment/bulkfiles.py \
+		elearn/content/upload.py elearn/progress/outline.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations

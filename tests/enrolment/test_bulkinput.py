@@ -344,3 +344,9 @@ def test_an_entity_expansion_bomb_in_the_sheet_is_refused_quickly() -> None:
 
 def test_a_file_over_2_mib_is_refused_before_reading() -> None:
     assert "lebih dari 2 MiB" in refusal(b"budi\n" * (450 * 1024), "C:\\Users\\bkpsdm\\peserta.csv")
+
+
+def test_macros_and_external_links_in_a_workbook_are_just_parts_we_do_not_read() -> None:
+    parts = {"xl/vbaProject.bin": os.urandom(2048), "xl/externalLinks/externalLink1.xml": b"<externalLink/>"}
+    data = rezip(xlsx(["username"], ["budi"]), parts)
+    assert names(names_from_upload("x.xlsm", data)) == ["budi"]
