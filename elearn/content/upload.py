@@ -213,7 +213,7 @@ def _kind_problem(info: zipfile.ZipInfo) -> str | None:
     if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
         return "bukan berkas biasa."
     is_folder = info.orig_filename.endswith("/")
-    if kind == stat.S_IFDIR and not is_folder or is_folder and info.file_size:
+    if (kind == stat.S_IFDIR and not is_folder) or (is_folder and info.file_size):
         return "tidak jelas berkas atau folder."
     if info.compress_type not in _METHODS:
         return "dipadatkan dengan metode yang tidak didukung; buat ulang ZIP-nya dengan ZIP biasa."

@@ -28,10 +28,11 @@ MAX_FILLED_ROWS = 10_010
 MAX_COLUMNS = 50  # columns read per row: the name column is always near the left
 EXCEL_MAX_ROW = 1_048_576
 SNIFF_ROWS = 100
-# An XLSX of at most 2 MiB that really holds 10 000 names inflates to a few MiB: anything far
-# bigger is a ZIP bomb. zipfile never inflates an entry past its declared size (it stops there
-# and fails the CRC check), so checking the declared sizes bounds what openpyxl can read.
-MAX_XLSX_UNCOMPRESSED = 32 * 1024 * 1024
+# Sheet XML compresses about 9 times, so a real workbook of at most 2 MiB inflates to under
+# 20 MiB; anything bigger is a ZIP bomb. zipfile never inflates an entry past its declared size
+# (it stops there and fails the CRC check), so checking the declared sizes bounds what openpyxl
+# reads. openpyxl parses about 2 MiB of XML a second: this limit is also a bound on CPU time.
+MAX_XLSX_UNCOMPRESSED = 24 * 1024 * 1024
 MAX_XLSX_PARTS = 1000
 MAX_XLSX_RATIO = 100  # for parts over 1 MiB; real sheets compress about 5-15 times
 _ENCRYPTED = 0x1
