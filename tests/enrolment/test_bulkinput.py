@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
-import os
+import random
 import time
 import zipfile
 from datetime import datetime
@@ -276,7 +276,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001
     "data",
     [
         pytest.param(PNG, id="png"),
-        pytest.param(os.urandom(4096), id="random-bytes"),
+        pytest.param(random.Random(4096).randbytes(4096), id="random-bytes"),
         pytest.param(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\x00", id="pdf"),
         pytest.param("username\nbudi\n".encode("utf-16-le"), id="utf16-without-bom"),
     ],
@@ -347,6 +347,9 @@ def test_a_file_over_2_mib_is_refused_before_reading() -> None:
 
 
 def test_macros_and_external_links_in_a_workbook_are_just_parts_we_do_not_read() -> None:
-    parts = {"xl/vbaProject.bin": os.urandom(2048), "xl/externalLinks/externalLink1.xml": b"<externalLink/>"}
+    parts = {
+        "xl/vbaProject.bin": random.Random(2048).randbytes(2048),
+        "xl/externalLinks/externalLink1.xml": b"<externalLink/>",
+    }
     data = rezip(xlsx(["username"], ["budi"]), parts)
     assert names(names_from_upload("x.xlsm", data)) == ["budi"]
