@@ -44,7 +44,8 @@ lint: install-test
 		elearn/accounts/hashing.py elearn/core/markup.py elearn/content/issues.py elearn/content/specs.py \
 		elearn/content/gift.py elearn/content/frontmatter.py elearn/content/tree.py \
 		elearn/content/lessons.py elearn/content/quizmd.py elearn/content/gift_writer.py \
-		elearn/catalogue/policy.py elearn/enrolment/bulkinput.py elearn/progress/outline.py \
+		elearn/catalogue/policy.py elearn/enrolment/bulkinput.py elearn/enrolment/bulkfiles.py \
+		elearn/content/upload.py elearn/progress/outline.py \
 		elearn/content/files.py elearn/core/limits.py \
 		elearn/quizzes/scoring.py elearn/quizzes/questions.py elearn/quizzes/question_kind.py \
 		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py \

@@ -16,7 +16,7 @@ class EnrolForm(FlaskForm):
 
 
 class BulkEnrolForm(FlaskForm):
-    """Enrol people by username or NIP: typed in, or from a CSV file."""
+    """Enrol people by username or NIP: typed in, or from a CSV or XLSX file."""
 
     names = TextAreaField(
         _l("Nama pengguna atau NIP"),
@@ -24,8 +24,8 @@ class BulkEnrolForm(FlaskForm):
         description=_l("Satu per baris, atau dipisah koma."),
     )
     file = FileField(
-        _l("Atau unggah berkas CSV"),
-        validators=[Optional(), FileAllowed(["csv", "txt"], _l("Hanya berkas .csv atau .txt."))],
+        _l("Atau unggah berkas CSV atau Excel"),
+        validators=[Optional(), FileAllowed(["csv", "txt", "xlsx"], _l("Hanya berkas .csv, .txt, atau .xlsx."))],
         description=_l("Kolom username atau nip; tanpa judul kolom, kolom pertama dipakai."),
     )
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from elearn.catalogue.policy import enrols_others
 from elearn.catalogue.queries import live_course
 from elearn.enrolment import services
-from elearn.enrolment.bulkinput import names_from_csv, names_from_text
+from elearn.enrolment.bulkinput import MAX_UPLOAD_BYTES, NameProblem, UploadError, names_from_text, names_from_upload
 from elearn.enrolment.forms import BulkEnrolForm, ConfirmForm, EnrolForm
 from elearn.enrolment.queries import list_enrolments, managed_courses
 from elearn.errors import DomainError, Forbidden, Invalid
@@ -19,6 +19,7 @@ from elearn.extensions import db
 
 bp = Blueprint("enrolment", __name__)
 PER_PAGE = 50
+SHOWN_PROBLEMS = 20  # a file of 10 000 bad rows must not make a page of 10 000 messages
 MAX_PAGE = 100_000  # far beyond any real list; keeps OFFSET within every backend's integers
 
 
@@ -64,15 +65,12 @@ def manage_course(code: str) -> Any:
     form = BulkEnrolForm()
     result = None
     if form.validate_on_submit():
-        names = names_from_text(form.names.data or "")
-        if form.file.data:
-            try:
-                names += names_from_csv(form.file.data.read())
-            except ValueError as error:
-                form.file.errors = [_("Berkas CSV tidak dapat dibaca: %(why)s", why=str(error))]
-        if not names and not form.file.errors:
+        names = _bulk_names(form)
+        # Every refused row is shown, and nobody is enrolled until the list is fixed.
+        refused = bool(form.names.errors or form.file.errors)
+        if not names and not refused:
             form.names.errors = [_("Isi minimal satu nama pengguna atau NIP.")]
-        elif names and not form.file.errors:
+        elif not refused:
             try:
                 result = services.bulk_enrol(actor, course, names)
             except Invalid as error:
@@ -94,6 +92,31 @@ def manage_course(code: str) -> Any:
         result=result,
         can_enrol=enrols_others(actor),
     )
+
+
+def _bulk_names(form: BulkEnrolForm) -> list[str]:
+    """The names typed and uploaded; refused rows and an unreadable file become the fields' errors."""
+    typed = names_from_text(form.names.data or "")
+    names = [entry.name for entry in typed.entries]
+    form.names.errors = _problem_messages(typed.problems)
+    if form.file.data:
+        try:
+            # One byte past the limit is enough for the reader to refuse the file.
+            uploaded = names_from_upload(form.file.data.filename or "", form.file.data.read(MAX_UPLOAD_BYTES + 1))
+        except UploadError as error:
+            form.file.errors = [error.message]
+        else:
+            names += [entry.name for entry in uploaded.entries]
+            form.file.errors = _problem_messages(uploaded.problems)
+    return names
+
+
+def _problem_messages(problems: tuple[NameProblem, ...]) -> list[str]:
+    """The first refused rows' messages, and how many more there are."""
+    messages = [problem.message for problem in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        messages.append(_("... dan %(count)d baris lain yang ditolak.", count=len(problems) - SHOWN_PROBLEMS))
+    return messages
 
 
 @bp.post("/manage/courses/<code>/approve/<username>")

@@ -212,6 +212,39 @@ def test_bulk_enrol_page_accepts_a_csv_upload_and_reports(
     assert "Di luar unit Anda: jauh" in html
 
 
+def test_bulk_enrol_page_reads_an_xlsx_by_nip_and_refuses_it_whole_when_a_nip_is_a_number(
+    client: FlaskClient, scenario: Scenario, login: Callable[[FlaskClient, User], None]
+) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from tests.factories import csrf_from
+
+    def post_xlsx(*rows: list[object]) -> str:
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        for row in [["No", "NIP", "Nama"], *rows]:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        buffer.seek(0)
+        data = {"csrf_token": csrf_from(client, "/manage/courses/TST-1"), "file": (buffer, "peserta.xlsx")}
+        response = client.post("/manage/courses/TST-1", data=data, content_type="multipart/form-data")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    login(client, scenario.users["coordinator"])
+    nip = scenario.users["learner_not_enrolled"].nip
+    assert nip is not None
+    refused = post_xlsx([1, nip, "Tamu"], [2, int(nip), "Tamu lagi"])
+    assert "Baris 3: NIP tersimpan sebagai angka (" in refused
+    assert "Terdaftar:" not in refused
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    assert "Terdaftar: 1" in post_xlsx([1, spaced, "Tamu"])
+
+
 def test_names_in_another_unit_are_forbidden_for_a_coordinator_of_another_unit(
     client: FlaskClient, scenario: Scenario, token_for: Callable[[User], dict[str, str]]
 ) -> None:
