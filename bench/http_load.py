@@ -60,12 +60,16 @@ def run_wrk(server: servers.Server, request_file: Path, seconds: float, args: ar
         "--",
         str(request_file),
     ]
+    cpu = server.cpu_seconds()
     # Fixed argument list, no shell.
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120, check=False)  # noqa: S603
+    cpu = server.cpu_seconds() - cpu
     line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return WrkResult.from_json(json.loads(line.removeprefix("BENCH_JSON ")))
+    result = WrkResult.from_json(json.loads(line.removeprefix("BENCH_JSON ")))
+    result.cpu_ms = cpu * 1000 / result.requests if result.requests else None
+    return result
 
 
 def floor_files(work: Path) -> dict[str, Path]:
@@ -111,7 +115,8 @@ def measure(
         state = f"FAILED: {result.errors} errors" if row.failed else f"ratio {result.rps / row.floor_rps:.3f}"
         print(
             f"  {scenario.name}: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms;"
-            f" floor {before.rps:.0f}/{after.rps:.0f}; {state}; RSS {rss:.0f} MiB",
+            f" floor {before.rps:.0f}/{after.rps:.0f}; {state}; CPU {result.cpu_ms or 0:.1f} ms/req;"
+            f" RSS {rss:.0f} MiB; load {results.load_average()}",
             flush=True,
         )
     return rows
@@ -169,8 +174,8 @@ def run_backend(name: str, url: str, work: Path, args: argparse.Namespace, heade
     queries = count_queries(url, world, scenarios, random.Random(7))
     for row in rows:
         scenario = next(s for s in scenarios if s.title == row.scenario)
-        row.queries, status = queries[scenario.name]
-        row.queries_note = "" if 200 <= status < 300 else f"(status {status})"
+        row.queries, statuses = queries[scenario.name]
+        row.queries_status = next((s for s in statuses if not 200 <= s < 300), None)
     return rows
 
 

@@ -32,6 +32,7 @@ class WrkResult:
     non2xx: int
     socket_errors: int
     first_bad_status: int
+    cpu_ms: float | None = None  # the server workers' CPU time per request, when measured
 
     @property
     def rps(self) -> float:
@@ -68,8 +69,8 @@ class Row:
     result: WrkResult
     floor_before: WrkResult
     floor_after: WrkResult
-    queries: int | None = None
-    queries_note: str = ""
+    queries: list[int] = field(default_factory=list)  # of identical requests in a row
+    queries_status: int | None = None  # a status outside 2xx seen while counting
     rss_mib: float = 0.0
 
     @property
@@ -89,9 +90,16 @@ class Row:
         if r.errors:
             first = f", first status {r.first_bad_status}" if r.first_bad_status else ""
             errors = f"**{r.errors}** ({r.non2xx} non-2xx{first}, {r.socket_errors} socket)"
+        floor_cpu = [x.cpu_ms for x in (self.floor_before, self.floor_after) if x.cpu_ms is not None]
+        cpu = "?" if r.cpu_ms is None else f"{r.cpu_ms:.1f}"
+        if floor_cpu:
+            cpu += f" ({sum(floor_cpu) / len(floor_cpu):.2f})"
         rps = f"**failed** ({r.rps:.0f})" if self.failed else f"{r.rps:.1f}"
         ratio = "—" if self.failed or not self.floor_rps else f"{r.rps / self.floor_rps:.3f}"
-        queries = "?" if self.queries is None else str(self.queries)
+        shown = [self.queries[0], *[n for n in self.queries[1:] if n != self.queries[0]]] if self.queries else []
+        queries = "/".join(str(n) for n in shown) or "?"
+        if self.queries_status is not None:
+            queries += f" (status {self.queries_status})"
         return [
             self.scenario,
             self.backend,
@@ -100,7 +108,8 @@ class Row:
             f"{r.p99_ms:.1f}",
             f"{self.floor_rps:.0f} ({self.kind})",
             ratio,
-            queries + (f" {self.queries_note}" if self.queries_note else ""),
+            queries,
+            cpu,
             f"{self.rss_mib:.0f}",
             errors,
         ]
@@ -115,6 +124,7 @@ COLUMNS = [
     "floor req/s",
     "ratio",
     "queries/request",
+    "CPU ms/request (floor)",
     "peak RSS MiB",
     "errors",
 ]
@@ -217,7 +227,10 @@ def write_results(header: Header, rows: list[Row], directory: Path) -> Path:
     body += [
         "req/s, p50 and p99 come from wrk; floor req/s is the mean of the floor app's runs just before and just",
         "after the scenario (`/floor/read` for reads, `/floor/write` for writes); ratio = req/s / floor req/s.",
-        "queries/request: one request run in-process with a SQLAlchemy `before_cursor_execute` counter.",
+        "queries/request: SQL statements of one request run in-process (a SQLAlchemy `before_cursor_execute`",
+        "counter); `a/b` for two identical requests in a row when they differ (a lesson's first view records it).",
+        "CPU ms/request: user + system CPU of the gunicorn workers during the run, per request (the floor's in",
+        "brackets); steadier than req/s on a busy machine. The database server's CPU is not in it.",
         "peak RSS: the largest `VmHWM` among the gunicorn workers during the scenario.",
         "",
     ]

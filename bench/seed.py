@@ -151,10 +151,8 @@ def tables() -> dict[str, Table]:
 def seed_units(conn: Connection, world: World, rng: random.Random) -> int:
     """5 governments, each with 8 agencies below it: 40 leaf units people work in."""
     units = tables()["units"]
-    parents: dict[str, int] = {}
-    for government in GOVERNMENTS:
-        result = conn.execute(insert(units).values(name=government, path=government))
-        parents[government] = result.inserted_primary_key[0]
+    bulk(conn, units, [{"name": g, "path": g, "parent_id": None} for g in GOVERNMENTS])
+    parents = dict(conn.execute(select(units.c.path, units.c.id).where(units.c.path.in_(GOVERNMENTS))).tuples())
     rows = [
         {"name": agency, "path": f"{government}/{agency}", "parent_id": parents[government]}
         for government in GOVERNMENTS
@@ -386,6 +384,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     start = time.perf_counter()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.database_url.startswith("sqlite:///"):
+        Path(args.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     upgrade = run_cli(["db", "upgrade"], cli_env(args.database_url), Path.cwd())
     if upgrade.returncode != 0:
         print(upgrade.stderr, file=sys.stderr)

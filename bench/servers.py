@@ -19,6 +19,7 @@ from pathlib import Path
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 REPO = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,17 @@ class Server:
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
         return max(peaks, default=0.0)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the workers have used so far (from ``/proc/PID/stat``)."""
+        ticks = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return ticks / CLOCK_TICKS
 
     def stop(self) -> None:
         """Graceful stop (SIGTERM to the master), then kill if it hangs."""
