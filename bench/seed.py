@@ -152,7 +152,7 @@ def seed_units(conn: Connection, world: World, rng: random.Random) -> int:
     """5 governments, each with 8 agencies below it: 40 leaf units people work in."""
     units = tables()["units"]
     bulk(conn, units, [{"name": g, "path": g, "parent_id": None} for g in GOVERNMENTS])
-    parents = dict(conn.execute(select(units.c.path, units.c.id).where(units.c.path.in_(GOVERNMENTS))).tuples())
+    parents = dict(conn.execute(select(units.c.path, units.c.id).where(units.c.path.in_(GOVERNMENTS))).all())
     rows = [
         {"name": agency, "path": f"{government}/{agency}", "parent_id": parents[government]}
         for government in GOVERNMENTS
