@@ -6,7 +6,7 @@ ELEARN := $(BIN)/elearn
 # The demo key-enrolment course reads its key from this variable (see content/).
 export ELEARN_KEY_LITERASI_DIGITAL ?= literasi2026
 
-.PHONY: run test lint install install-test translations serve clean
+.PHONY: run test lint install install-test translations serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,6 +41,13 @@ run: install translations
 ## make test: install what tests need and run the whole suite
 test: install-test translations
 	$(BIN)/pytest
+
+## make bench: HTTP benchmarks, not part of make test (docs/performance.md). SQLite, then PostgreSQL when
+## ELEARN_BENCH_POSTGRES_URL names an empty database, or else in a scratch database when PostgreSQL answers on
+## 127.0.0.1:5432. Needs Debian's wrk. 5-7 minutes on 2 cores; writes bench/results/ and docs/performance.md.
+bench: $(VENV)/.installed-bench translations
+	@command -v wrk >/dev/null || { echo "make bench needs wrk, the Debian package: apt-get install wrk"; exit 2; }
+	$(BIN)/python bench/http_load.py --postgres "$${ELEARN_BENCH_POSTGRES_URL:-auto}" --update-docs
 
 lint: install-test
 	$(BIN)/ruff check elearn tests bench config.py wsgi.py

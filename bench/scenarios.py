@@ -1,0 +1,141 @@
+"""The hot paths the HTTP benchmark measures: one entry of ``SCENARIOS`` each.
+
+A scenario names a method, a URL template whose ``{course}``, ``{lesson}`` or
+``{media}`` is drawn per request from the seeded world (``PICKS``: one of the
+learner's courses, a lesson they may open, a media file), how the request signs in
+(``token``: a bearer token; ``session``: a session cookie from the real login
+form; ``none``) and whether it is a ``read`` or a ``write`` (which floor it is
+compared with). Adding a hot path (quiz start/autosave/submit, the JP report,
+the verify page) is one more entry here, plus a pick when its URL needs a new
+kind of id and a seeder in ``seed.py`` when it needs data that is not there yet.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from seed import Learner, World
+
+Pick = Callable[[Learner, World, random.Random], str]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request as wrk (and the in-process client) sends it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: str = ""
+
+    def line(self) -> str:
+        """The request-file line ``bench/wrk/requests.lua`` reads (tab-separated)."""
+        return "\t".join([self.method, self.path, self.body, *[f"{k}: {v}" for k, v in self.headers.items()]])
+
+
+def course(learner: Learner, world: World, rng: random.Random) -> str:
+    """One of the learner's courses (the outline then carries their marks)."""
+    return rng.choice(learner.courses)
+
+
+def lesson(learner: Learner, world: World, rng: random.Random) -> str:
+    """A lesson the learner may open: any lesson of a free-order course, module 1 of a sequential one."""
+    return str(rng.choice(world.course(course(learner, world, rng)).open_lessons))
+
+
+def media(learner: Learner, world: World, rng: random.Random) -> str:
+    """``CODE/PATH?v=HASH`` of a media file of one of the learner's courses, as lessons link to it."""
+    chosen = world.course(course(learner, world, rng))
+    path, sha = rng.choice(chosen.media)
+    return f"{chosen.code}/{quote(path)}?v={sha[:12]}"
+
+
+#: What a ``{name}`` in a scenario's URL is replaced with, drawn per request.
+PICKS: dict[str, Pick] = {"course": course, "lesson": lesson, "media": media}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A hot path: method, URL template (``{name}`` drawn from ``PICKS``), how it signs in, read or write."""
+
+    name: str
+    label: str
+    method: str
+    url: str
+    auth: str  # "token" | "session" | "none"
+    kind: str  # "read" | "write": compared with /floor/read or /floor/write
+    body: Pick | None = None  # a JSON body, for writes that send one
+
+    @property
+    def title(self) -> str:
+        """How the results table names it."""
+        shown = self.url.replace("{course}", "{code}").replace("{lesson}", "{id}").replace("{media}", "{code}/{path}")
+        return f"{self.label} `{self.method} {shown}`"
+
+    def path_for(self, learner: Learner, world: World, rng: random.Random) -> str:
+        """The URL with every ``{name}`` drawn for ``learner``."""
+        values = {name: pick(learner, world, rng) for name, pick in PICKS.items() if f"{{{name}}}" in self.url}
+        return self.url.format(**values)
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("api_catalogue", "API catalogue", "GET", "/api/v1/courses", "token", "read"),
+    Scenario("page_catalogue", "page catalogue", "GET", "/", "session", "read"),
+    Scenario("api_outline", "API outline", "GET", "/api/v1/courses/{course}", "token", "read"),
+    Scenario("page_outline", "page outline", "GET", "/courses/{course}", "session", "read"),
+    Scenario("api_lesson", "API lesson", "GET", "/api/v1/lessons/{lesson}", "token", "write"),
+    Scenario("page_lesson", "page lesson", "GET", "/lessons/{lesson}", "session", "write"),
+    Scenario("media", "media", "GET", "/media/{media}", "session", "read"),
+    Scenario("login_page", "sign-in page", "GET", "/login", "none", "read"),
+]
+
+
+def by_name(names: Sequence[str] | None) -> list[Scenario]:
+    """The scenarios named (all when ``names`` is empty), in table order; unknown names raise."""
+    if not names:
+        return list(SCENARIOS)
+    known = {s.name: s for s in SCENARIOS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return [s for s in SCENARIOS if s.name in names]
+
+
+def auth_headers(scenario: Scenario, learner: Learner) -> dict[str, str]:
+    """The header that signs ``learner`` in the way ``scenario`` does."""
+    if scenario.auth == "token":
+        return {"Authorization": f"Bearer {learner.token}"}
+    if scenario.auth == "session":
+        return {"Cookie": f"session={learner.cookie}"}
+    return {}
+
+
+def learners_for(scenario: Scenario, world: World) -> list[Learner]:
+    """The learners a scenario can act as (a session scenario needs a signed-in cookie)."""
+    if scenario.auth == "session":
+        return [learner for learner in world.learners if learner.cookie]
+    return list(world.learners)
+
+
+def make_request(scenario: Scenario, world: World, rng: random.Random, learner: Learner | None = None) -> Request:
+    """One request of ``scenario`` as a random (or the given) learner."""
+    pool = learners_for(scenario, world)
+    if not pool:
+        raise RuntimeError(f"{scenario.name}: no learner can sign in this way (no session cookies?)")
+    who = learner or rng.choice(pool)
+    headers = auth_headers(scenario, who)
+    body = scenario.body(who, world, rng) if scenario.body else ""
+    if body:
+        headers["Content-Type"] = "application/json"
+    return Request(scenario.method, scenario.path_for(who, world, rng), headers, body)
+
+
+def write_requests(scenario: Scenario, world: World, path: Path, count: int, rng: random.Random) -> int:
+    """Write ``count`` random requests of ``scenario`` for wrk; the number of distinct requests."""
+    requests = [make_request(scenario, world, rng).line() for _ in range(count)]
+    path.write_text("\n".join(requests) + "\n", encoding="utf-8")
+    return len(set(requests))
