@@ -12,11 +12,15 @@ the server claims. pyHanko can add an RFC 3161 timestamp (PAdES B-T) by passing 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import parser as asn1_parser
 from asn1crypto import pkcs12 as asn1_pkcs12
@@ -81,6 +85,20 @@ def load_signer(p12_path: str, passphrase: bytes | None) -> Signer:
     return dataclasses.replace(signer, bytes_reserved=2 * size + 2 * (size // 2))
 
 
+T = TypeVar("T")
+
+
+def outside_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` where ``asyncio.run`` is allowed: pyHanko's synchronous API starts an event
+    loop, which fails in a thread that already runs one (an async server, Playwright in tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def sign_pdf(pdf: bytes, signer: Signer, *, reason: str = "Sertifikat elearn", location: str | None = None) -> bytes:
     """Return ``pdf`` with an invisible PAdES baseline signature by ``signer`` appended."""
     metadata = signers.PdfSignatureMetadata(
@@ -92,7 +110,9 @@ def sign_pdf(pdf: bytes, signer: Signer, *, reason: str = "Sertifikat elearn", l
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        signed = signers.sign_pdf(writer, metadata, signer=signer.simple_signer, bytes_reserved=signer.bytes_reserved)
+        signed = outside_event_loop(
+            lambda: signers.sign_pdf(writer, metadata, signer=signer.simple_signer, bytes_reserved=signer.bytes_reserved)
+        )
     except (PdfError, PyHankoSigningError) as error:
         raise SigningError(f"Cannot sign the PDF: {error}") from error
     return bytes(signed.getvalue())

@@ -22,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from elearn.certificates.document import CertificateDocument
 from elearn.certificates.pdf import render_certificate
-from elearn.certificates.signing import Signer, SigningError, load_signer, sign_pdf
+from elearn.certificates.signing import Signer, SigningError, load_signer, outside_event_loop, sign_pdf
 
 from .conftest import PASSPHRASE, SIGNER_CN, Pki, make_root
 
@@ -34,7 +34,8 @@ def validate(pdf: bytes, trusted: x509.Certificate) -> PdfSignatureStatus:
     reader = PdfFileReader(io.BytesIO(pdf))
     assert len(reader.embedded_signatures) == 1
     root = asn1_x509.Certificate.load(trusted.public_bytes(Encoding.DER))
-    return validate_pdf_signature(reader.embedded_signatures[0], ValidationContext(trust_roots=[root]))
+    context = ValidationContext(trust_roots=[root])
+    return outside_event_loop(lambda: validate_pdf_signature(reader.embedded_signatures[0], context))
 
 
 @pytest.fixture(scope="module")
