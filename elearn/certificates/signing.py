@@ -110,8 +110,9 @@ def sign_pdf(pdf: bytes, signer: Signer, *, reason: str = "Sertifikat elearn", l
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        reserved = signer.bytes_reserved
         signed = outside_event_loop(
-            lambda: signers.sign_pdf(writer, metadata, signer=signer.simple_signer, bytes_reserved=signer.bytes_reserved)
+            lambda: signers.sign_pdf(writer, metadata, signer=signer.simple_signer, bytes_reserved=reserved)
         )
     except (PdfError, PyHankoSigningError) as error:
         raise SigningError(f"Cannot sign the PDF: {error}") from error
