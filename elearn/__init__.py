@@ -76,8 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.api import register_api
     from elearn.catalogue.views import bp as catalogue_pages
     from elearn.enrolment.views import bp as enrolment_pages
+    from elearn.quizzes.views import bp as quiz_pages
 
-    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages):
+    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -12,12 +12,22 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: dict[str, str] | None = None,
+        keeps_changes: bool = False,
+    ):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.fields = fields
+        #: The refusal came after work that must stand (e.g. an overdue attempt finished on this touch):
+        #: the adapter commits instead of rolling back.
+        self.keeps_changes = keeps_changes
 
 
 class NotFound(DomainError):

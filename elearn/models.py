@@ -6,9 +6,19 @@ from elearn.content.models import RenderedHtml
 from elearn.core.models import RateCounter
 from elearn.enrolment.models import Enrolment
 from elearn.progress.models import LessonCompletion
-from elearn.quizzes.models import Attempt, AttemptAnswer, Question, QuestionVersion, Quiz, QuizResult
+from elearn.quizzes.models import (
+    AnswerChoice,
+    Attempt,
+    AttemptAnswer,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizOverride,
+    QuizResult,
+)
 
 __all__ = [
+    "AnswerChoice",
     "ApiToken",
     "Attempt",
     "AttemptAnswer",
@@ -23,6 +33,7 @@ __all__ = [
     "Question",
     "QuestionVersion",
     "Quiz",
+    "QuizOverride",
     "QuizResult",
     "RateCounter",
     "RenderedHtml",

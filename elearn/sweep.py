@@ -24,8 +24,17 @@ def sweep_command() -> None:
     sessions, sign-in failures and rate-limit counters (safe to run from cron)."""
     from elearn.accounts.services import purge_expired_credentials
     from elearn.core.limits import purge_expired
+    from elearn.quizzes.attempts import finish_overdue
 
+    finished = 0
+    while True:  # in batches, each committed: a long backlog never holds one huge transaction
+        batch = finish_overdue()
+        db.session.commit()
+        finished += batch
+        if not batch:
+            break
     counts = purge_expired_credentials()
     counts["rate-limit windows"] = purge_expired()
     db.session.commit()
+    click.echo(f"{finished} overdue attempt(s) finished")
     click.echo(", ".join(f"{n} {what} purged" for what, n in counts.items()))

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -43,7 +56,9 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/sw.js", "service_worker", service_worker)
     app.jinja_env.globals.update(static_url=static_url, current_locale=current_locale, nav_items=nav_items)
+    app.jinja_env.filters.update(num=number_text, percent=percent_text)
     app.before_request(_guard_request)
     app.before_request(_require_password_change)
 
@@ -72,7 +87,7 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def _require_password_change() -> Any:
     """A user signed in with a one-time password must choose a new one first."""
-    if is_api_request() or request.endpoint in (None, "static", "healthz"):
+    if is_api_request() or request.endpoint in (None, "static", "healthz", "service_worker"):
         return None
     if current_user.is_authenticated and current_user.must_change_password:
         allowed = {"accounts.change_password", "accounts.logout", "accounts.set_language"}
@@ -121,7 +136,10 @@ def _error_text(code: int) -> str:
 
 
 def _domain_error(error: DomainError) -> Any:
-    db.session.rollback()
+    if error.keeps_changes:
+        db.session.commit()
+    else:
+        db.session.rollback()
     if is_api_request():
         return error_response(error)
     return render_template("error.html", code=error.status, description=error.message), error.status
@@ -144,6 +162,15 @@ def healthz() -> Any:
     return jsonify(status="ok", database="ok")
 
 
+def service_worker() -> Response:
+    """The service worker, served from the root so that it may control every page (no sign-in:
+    it holds no data, only the code that keeps a signed-in person's pages readable offline)."""
+    response = send_from_directory(current_app.static_folder or "", "js/sw.js", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
 @cache
 def _file_hash(path: str, mtime: float) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
@@ -155,6 +182,19 @@ def static_url(filename: str) -> str:
     path = Path(static_folder) / filename
     version = _file_hash(str(path), path.stat().st_mtime) if path.is_file() else "0"
     return url_for("static", filename=filename, v=version)
+
+
+def number_text(value: Decimal | float | int | None) -> str:
+    """A number for people: at most 2 decimals, no trailing zeros, the locale's decimal mark
+    (70 -> "70", 72.5 -> "72,5" in Indonesian)."""
+    if value is None:
+        return ""
+    return format_decimal(Decimal(str(value)).quantize(Decimal("0.01")).normalize(), format="#,##0.##")
+
+
+def percent_text(value: Decimal | float | int | None) -> str:
+    """A percentage for people: ``70%``, ``72,5%``."""
+    return "" if value is None else f"{number_text(value)}%"
 
 
 def current_locale() -> str:

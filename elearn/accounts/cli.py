@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from elearn.accounts import services
 from elearn.accounts.csvrows import parse_users_csv
-from elearn.accounts.models import ROLES
+from elearn.accounts.roles import ROLES
 from elearn.extensions import db
 
 

@@ -12,13 +12,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from elearn.accounts.nip import nip_problems, normalize_nip
 from elearn.accounts.passwords import password_problems
+from elearn.accounts.roles import ROLES, Role
 
-Role = Literal["learner", "instructor", "coordinator", "admin"]
-ROLES: tuple[Role, ...] = ("learner", "instructor", "coordinator", "admin")
 DEFAULT_ROLE: Role = "learner"
 COLUMNS: tuple[str, ...] = ("username", "nip", "name", "email", "unit", "position", "role", "password")
 USERNAME_MIN_LENGTH = 2

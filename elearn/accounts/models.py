@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from elearn.core.models import Base, IdMixin
 from elearn.core.time import now
 
-ROLES = ("learner", "instructor", "coordinator", "admin")
-
 
 class Unit(IdMixin, Base):
     """An organisational unit; ``path`` is the full path, e.g. ``Kota Sorong/Dinas Kesehatan``.

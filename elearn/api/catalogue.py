@@ -8,11 +8,13 @@ import marshmallow as ma
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
-from elearn.catalogue.queries import COMPETENCIES, live_course
+from elearn.catalogue.queries import live_course
+from elearn.content.specs import COMPETENCIES
 from elearn.core.time import iso
+from elearn.progress.access import course_access
 from elearn.progress.outline import OutlineItem
 from elearn.progress.queries import CourseSummary, course_summaries
-from elearn.progress.services import course_access, progress_of
+from elearn.progress.services import progress_of
 
 blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="Catalogue, outline and progress")
 

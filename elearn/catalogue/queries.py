@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
-from elearn.accounts.models import ROLES, User
+from elearn.accounts.models import User
+from elearn.accounts.roles import ROLES
 from elearn.catalogue.models import Course, CourseInstructor
 from elearn.errors import NotFound
 from elearn.extensions import db
-
-COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
 
 
 def roles_of(user: User) -> list[str]:

@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.models import Course, MediaFile
-from elearn.catalogue.queries import COMPETENCIES, live_course
+from elearn.catalogue.queries import live_course
+from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
 from elearn.extensions import db
+from elearn.progress.access import ItemLocked, course_access
 from elearn.progress.queries import course_summaries
-from elearn.progress.services import ItemLocked, continue_item, course_access, view_lesson, view_quiz
+from elearn.progress.services import continue_item, view_lesson
 
 bp = Blueprint("catalogue", __name__)
 
@@ -58,26 +60,15 @@ def lesson(lesson_id: int) -> Any:
     try:
         view = view_lesson(current_user, lesson_id)
     except ItemLocked as locked:
-        return _locked_page(locked)
+        return locked_page(locked)
     db.session.commit()
     return render_template("catalogue/lesson.html", view=view)
 
 
-def _locked_page(locked: ItemLocked) -> Any:
+def locked_page(locked: ItemLocked) -> Any:
     """Say why an item is locked and link to what unlocks it."""
     unlock = locked.blocker.next_required() if locked.blocker else None
     return render_template("catalogue/locked.html", locked=locked, unlock=unlock), 403
-
-
-@bp.get("/quizzes/<int:quiz_id>")
-@login_required
-def quiz(quiz_id: int) -> Any:
-    """A quiz's summary (attempts come with the quiz engine)."""
-    try:
-        view = view_quiz(current_user, quiz_id)
-    except ItemLocked as locked:
-        return _locked_page(locked)
-    return render_template("catalogue/quiz.html", view=view)
 
 
 @bp.get("/courses/<code>/continue")
@@ -91,7 +82,7 @@ def continue_course(code: str) -> Any:
         return redirect(url_for("catalogue.course", code=code))
     if item.row.type == "lesson":
         return redirect(url_for("catalogue.lesson", lesson_id=item.row.id))
-    return redirect(url_for("catalogue.quiz", quiz_id=item.row.id))
+    return redirect(url_for("quizzes.quiz", quiz_id=item.row.id))
 
 
 @bp.get("/media/<code>/<path:path>")

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import cast
 
 from elearn.content.frontmatter import FrontMatter, Key, Schema
 from elearn.content.issues import IssueList
-from elearn.content.specs import CourseSpec, MediaSpec, ModuleSpec
+from elearn.content.specs import (
+    COMPETENCIES,
+    ENROLMENT_MODES,
+    LANGUAGES,
+    LEVELS,
+    Competency,
+    CourseSpec,
+    EnrolmentMode,
+    Language,
+    Level,
+    MediaSpec,
+    ModuleSpec,
+)
 
 COURSE_SCHEMA: Schema = {
     "code": Key(
@@ -18,10 +30,10 @@ COURSE_SCHEMA: Schema = {
     "title": Key("string", required=True),
     "summary": Key("string", default=""),
     "jp": Key("integer", required=True, minimum=1, maximum=200),
-    "competency": Key("choice", required=True, choices=("teknis", "manajerial", "sosial-kultural")),
-    "level": Key("choice", default="dasar", choices=("dasar", "menengah", "lanjut")),
-    "language": Key("choice", default="id", choices=("id", "en")),
-    "enrolment": Key("choice", default="open", choices=("open", "key", "approval", "closed")),
+    "competency": Key("choice", required=True, choices=COMPETENCIES),
+    "level": Key("choice", default="dasar", choices=LEVELS),
+    "language": Key("choice", default="id", choices=LANGUAGES),
+    "enrolment": Key("choice", default="open", choices=ENROLMENT_MODES),
     "enrolment_key_env": Key(
         "pattern", pattern=r"[A-Za-z_][A-Za-z0-9_]*", hint="the name of an environment variable, e.g. KEY_ASN"
     ),
@@ -56,10 +68,10 @@ def course_spec(
         title=front.text("title") or "",
         summary=front.text("summary") or "",
         jp=front.integer("jp") or 0,
-        competency=cast(Literal["teknis", "manajerial", "sosial-kultural"], front.text("competency") or "teknis"),
-        level=cast(Literal["dasar", "menengah", "lanjut"], front.text("level")),
-        language=cast(Literal["id", "en"], front.text("language")),
-        enrolment=cast(Literal["open", "key", "approval", "closed"], front.text("enrolment")),
+        competency=cast(Competency, front.text("competency") or "teknis"),
+        level=cast(Level, front.text("level")),
+        language=cast(Language, front.text("language")),
+        enrolment=cast(EnrolmentMode, front.text("enrolment")),
         enrolment_key_env=front.text("enrolment_key_env"),
         sequential=front.flag("sequential"),
         certificate=front.flag("certificate"),

@@ -11,24 +11,24 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, cast
+from typing import cast
 
 from elearn.content.frontmatter import FrontMatter, Key, Schema, parse_front_matter
 from elearn.content.issues import Issue, IssueList
 from elearn.content.lessons import BodyRenderer, next_fence
 from elearn.content.quizmd_answers import PLAIN_NUMBER, AnswerEntry, EntryKind, typed_question
-from elearn.content.specs import QuestionSpec, QuizSpec
+from elearn.content.specs import GRADING_METHODS, REVIEW_MODES, Grading, QuestionSpec, QuizSpec, ReviewMode
 
 QUIZ_SCHEMA: Schema = {
     "title": Key("string"),
     "pass": Key("number", default=Decimal(70), minimum=Decimal(0), maximum=Decimal(100)),
     "attempts": Key("integer", default=0, minimum=0),
     "time_limit": Key("integer", minimum=1),
-    "grading": Key("choice", default="highest", choices=("highest", "average", "first", "last")),
+    "grading": Key("choice", default="highest", choices=GRADING_METHODS),
     "shuffle": Key("boolean", default=True),
     "draw": Key("integer", minimum=1),
     "include": Key("strings", default=()),
-    "review": Key("choice", default="immediately", choices=("immediately", "after_close", "never")),
+    "review": Key("choice", default="immediately", choices=REVIEW_MODES),
     "optional": Key("boolean", default=False),
 }
 BANK_SUFFIXES = (".gift", ".quiz.md")
@@ -117,10 +117,10 @@ def build_quiz(
         pass_percent=front.number("pass") or Decimal(0),
         attempts=front.integer("attempts") or 0,
         time_limit=front.integer("time_limit"),
-        grading=cast(Literal["highest", "average", "first", "last"], front.text("grading")),
+        grading=cast(Grading, front.text("grading")),
         shuffle=front.flag("shuffle"),
         draw=draw,
-        review=cast(Literal["immediately", "after_close", "never"], front.text("review")),
+        review=cast(ReviewMode, front.text("review")),
         optional=front.flag("optional"),
         position=position,
         intro_html=source.intro_html,

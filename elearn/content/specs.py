@@ -15,18 +15,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
+# The content's words, each defined once (content-format.md); everything else derives from these.
 QuestionType = Literal["single", "multiple", "truefalse", "short", "numerical", "matching", "essay"]
-QUESTION_TYPE_NAMES: tuple[QuestionType, ...] = (
-    "single",
-    "multiple",
-    "truefalse",
-    "short",
-    "numerical",
-    "matching",
-    "essay",
-)
+QUESTION_TYPE_NAMES: tuple[QuestionType, ...] = get_args(QuestionType)
+Grading = Literal["highest", "average", "first", "last"]
+GRADING_METHODS: tuple[Grading, ...] = get_args(Grading)
+ReviewMode = Literal["immediately", "after_close", "never"]
+REVIEW_MODES: tuple[ReviewMode, ...] = get_args(ReviewMode)
+Competency = Literal["teknis", "manajerial", "sosial-kultural"]
+COMPETENCIES: tuple[Competency, ...] = get_args(Competency)
+Level = Literal["dasar", "menengah", "lanjut"]
+LEVELS: tuple[Level, ...] = get_args(Level)
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+EnrolmentMode = Literal["open", "key", "approval", "closed"]
+ENROLMENT_MODES: tuple[EnrolmentMode, ...] = get_args(EnrolmentMode)
+MultipleRule = Literal["count", "weights"]
+
+#: The shape of ``QuestionSpec.content()`` written today, stored with every question version.
+CONTENT_SCHEMA_VERSION = 1
 
 LESSON_LINK_PREFIX = "/lessons/{{lesson:"
 LESSON_LINK_SUFFIX = "}}"
@@ -103,7 +112,7 @@ class QuestionSpec:
     path: str = ""
     line: int = 1
     choices: tuple[Choice, ...] = ()
-    multiple_rule: Literal["count", "weights"] = "count"
+    multiple_rule: MultipleRule = "count"
     text_answers: tuple[TextAnswer, ...] = ()
     number_answers: tuple[NumberAnswer, ...] = ()
     pairs: tuple[Pair, ...] = ()
@@ -158,10 +167,10 @@ class QuizSpec:
     pass_percent: Decimal
     attempts: int
     time_limit: int | None
-    grading: Literal["highest", "average", "first", "last"]
+    grading: Grading
     shuffle: bool
     draw: int | None
-    review: Literal["immediately", "after_close", "never"]
+    review: ReviewMode
     optional: bool
     position: int
     intro_html: str
@@ -194,10 +203,10 @@ class CourseSpec:
     title: str
     summary: str
     jp: int
-    competency: Literal["teknis", "manajerial", "sosial-kultural"]
-    level: Literal["dasar", "menengah", "lanjut"]
-    language: Literal["id", "en"]
-    enrolment: Literal["open", "key", "approval", "closed"]
+    competency: Competency
+    level: Level
+    language: Language
+    enrolment: EnrolmentMode
     enrolment_key_env: str | None
     sequential: bool
     certificate: bool

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
-from elearn.content.specs import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from elearn.content.specs import CONTENT_SCHEMA_VERSION, CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from elearn.core.time import now
 from elearn.extensions import db
 from elearn.quizzes.models import Question, QuestionVersion, Quiz
@@ -375,6 +375,7 @@ class QuestionSync:
                 type=spec.type,
                 points=spec.points,
                 content=content,
+                schema_version=CONTENT_SCHEMA_VERSION,
                 content_hash=digest,
             )
         )

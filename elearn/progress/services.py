@@ -8,56 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.accounts.models import User
-from elearn.catalogue.models import Course, Lesson
-from elearn.catalogue.policy import reads_any_lesson
+from elearn.catalogue.models import Lesson
 from elearn.core.database import insert_ignoring_duplicates
 from elearn.core.time import now
 from elearn.enrolment.models import Enrolment
-from elearn.enrolment.services import actor_of, closed_reason, enrolment_of
-from elearn.errors import Forbidden, NotFound
 from elearn.extensions import db
+from elearn.progress.access import CourseAccess, open_item
 from elearn.progress.models import LessonCompletion
-from elearn.progress.outline import Outline, OutlineItem, OutlineModule, load_outline
-from elearn.quizzes.models import Quiz
+from elearn.progress.outline import Outline, OutlineItem, OutlineModule
 from elearn.signals import course_completed
-
-
-@dataclass
-class CourseAccess:
-    """A course as one user may use it: their enrolment and outline."""
-
-    course: Course
-    enrolment: Enrolment | None
-    outline: Outline
-    is_staff: bool  # instructor of it, coordinator or admin: reads without enrolling
-
-    @property
-    def is_learning(self) -> bool:
-        """An active enrolment: progress is recorded and locks apply."""
-        return self.enrolment is not None and self.enrolment.status == "active"
-
-    @property
-    def closed_reason(self) -> str | None:
-        """Why the caller cannot enrol themselves today (None: they can)."""
-        return closed_reason(self.course)
-
-
-def course_access(user: User, course: Course) -> CourseAccess:
-    """The user's enrolment and outline of ``course`` (outline marks only when enrolled)."""
-    enrolment = enrolment_of(user.id, course.id)
-    learning = enrolment is not None and enrolment.status == "active"
-    outline = load_outline(course, user.id if learning else None)
-    if not learning:
-        outline.clear_marks()
-    staff = reads_any_lesson(actor_of(user), course.instructors)
-    return CourseAccess(course, enrolment, outline, staff)
 
 
 @dataclass(frozen=True)
@@ -104,61 +70,10 @@ class LessonView:
     next: OutlineItem | None
 
 
-class ItemLocked(Forbidden):
-    """The item's module waits for an earlier required module (``blocker``)."""
-
-    code = "locked"
-
-    def __init__(self, access: CourseAccess, module: OutlineModule) -> None:
-        blocker = module.blocker
-        title = blocker.row.title if blocker is not None else ""
-        super().__init__(_('Modul ini masih terkunci. Selesaikan dahulu modul "%(title)s".', title=title))
-        self.access = access
-        self.blocker = blocker
-
-
-def check_item_open(access: CourseAccess, module: OutlineModule) -> None:
-    """Refuse an item the user may not open: not enrolled, pending, or locked."""
-    if access.is_learning:
-        if module.locked and not access.is_staff:
-            raise ItemLocked(access, module)
-        return
-    if access.is_staff:
-        return
-    if access.enrolment is not None and access.enrolment.status == "pending":
-        raise Forbidden(_("Pendaftaran Anda masih menunggu persetujuan."), code="enrolment_pending")
-    raise Forbidden(_("Anda belum terdaftar di kursus ini."), code="not_enrolled")
-
-
-Row = TypeVar("Row", Lesson, Quiz)
-MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one cannot exist (and would overflow the query)
-
-
-def _open_item(
-    user: User, model: type[Row], item_id: int, not_found: str
-) -> tuple[Row, CourseAccess, OutlineModule, OutlineItem]:
-    """A live lesson or quiz the user may open, with its place in the course (else 404 / 403)."""
-    if not 0 < item_id <= MAX_ID:
-        raise NotFound(not_found)
-    found = db.session.execute(
-        select(model, Course)
-        .join(Course, Course.id == model.course_id)
-        .where(model.id == item_id, model.archived_at.is_(None), Course.archived_at.is_(None))
-    ).first()
-    if found is None:
-        raise NotFound(not_found)
-    row, course = found
-    access = course_access(user, course)
-    located = access.outline.find("lesson" if model is Lesson else "quiz", row.id)
-    if located is None:  # its module was archived
-        raise NotFound(not_found)
-    check_item_open(access, located[0])
-    return row, access, located[0], located[1]
-
-
 def view_lesson(user: User, lesson_id: int) -> LessonView:
     """Open a lesson; for an enrolled learner this records it as completed."""
-    lesson, access, module, item = _open_item(user, Lesson, lesson_id, _("Pelajaran tidak ditemukan."))
+    opened = open_item(user, Lesson, lesson_id, _("Pelajaran tidak ditemukan."))
+    lesson, access, module, item = opened.row, opened.access, opened.module, opened.item
     if access.is_learning and not module.locked:
         _record_lesson(user, lesson, access, item)
     previous, following = access.outline.neighbours(item)
@@ -201,18 +116,3 @@ def record_completion(enrolment: Enrolment, outline: Outline) -> bool:
     set_committed_value(enrolment, "completed_at", moment)
     course_completed.send(enrolment)
     return True
-
-
-@dataclass
-class QuizView:
-    """What a quiz's summary page shows."""
-
-    quiz: Quiz
-    access: CourseAccess
-    module: OutlineModule
-    item: OutlineItem
-
-
-def view_quiz(user: User, quiz_id: int) -> QuizView:
-    """Open a live quiz's summary (the same access rules as a lesson; nothing is recorded)."""
-    return QuizView(*_open_item(user, Quiz, quiz_id, _("Kuis tidak ditemukan.")))

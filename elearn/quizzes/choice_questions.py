@@ -63,6 +63,12 @@ class ChoiceKind(QuestionKind):
         options = [{"id": id_, "html": self.option_html(choice, language)} for id_, choice in _options(spec, layout)]
         return {**super().present(spec, layout, language=language), "options": options}
 
+    def chosen_options(self, spec: QuestionSpec, layout: dict[str, Any], answer: Any) -> list[int]:
+        """The author's indexes of the chosen options."""
+        chosen = answer if isinstance(answer, list) else [answer] if isinstance(answer, str) else []
+        indexes = dict(read_entries(layout, "options", len(spec.choices)))
+        return sorted(indexes[id_] for id_ in chosen if id_ in indexes)
+
 
 class SingleChoice(ChoiceKind):
     """One option is chosen; it earns its weight × points (clamped to ``[0, points]``)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +18,11 @@ from elearn.core.models import Base, IdMixin
 from elearn.core.time import now
 
 Score = Numeric(10, 4)
+
+AttemptState = Literal["in_progress", "needs_grading", "finished"]
+#: An attempt's states (api.md), defined once: open, waiting for an essay grade, done.
+ATTEMPT_STATES: tuple[AttemptState, ...] = get_args(AttemptState)
+IN_PROGRESS, NEEDS_GRADING, FINISHED = ATTEMPT_STATES
 
 
 class Quiz(IdMixin, Base):
@@ -68,6 +73,9 @@ class QuestionVersion(IdMixin, Base):
     type: Mapped[str] = mapped_column(String(20))
     points: Mapped[Decimal] = mapped_column(Score)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The shape ``content`` was written in (``quizzes.questions.CONTENT_SCHEMA_VERSION``), so a later
+    #: change of shape still reads the versions old attempts were taken with.
+    schema_version: Mapped[int] = mapped_column(default=1, server_default="1")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
@@ -85,23 +93,30 @@ class Attempt(IdMixin, Base):
             "quiz_id",
             "user_id",
             unique=True,
-            sqlite_where=text("state = 'in_progress'"),
-            postgresql_where=text("state = 'in_progress'"),
+            sqlite_where=text(f"state = '{IN_PROGRESS}'"),
+            postgresql_where=text(f"state = '{IN_PROGRESS}'"),
         ),
     )
 
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     number: Mapped[int]
-    state: Mapped[str] = mapped_column(String(20), default="in_progress")
+    state: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS)
     started_at: Mapped[dt.datetime] = mapped_column(default=now)
     deadline_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    #: When an answer was last saved (the "tersimpan HH:MM:SS" indicator).
+    saved_at: Mapped[dt.datetime | None]
     score: Mapped[Decimal | None] = mapped_column(Score)
     max_score: Mapped[Decimal | None] = mapped_column(Score)
     grade: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     is_passed: Mapped[bool | None]
     layout: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    @property
+    def is_open(self) -> bool:
+        """Still taking answers (its deadline may have passed: see ``attempts.touch``)."""
+        return self.state == IN_PROGRESS
 
 
 class AttemptAnswer(IdMixin, Base):
@@ -122,9 +137,25 @@ class AttemptAnswer(IdMixin, Base):
     attempt: Mapped[Attempt] = relationship()
 
 
+class AnswerChoice(Base):
+    """An option a finished attempt chose (author's index), one row each: item analysis counts
+    choices per option in SQL, whatever the public ids each attempt showed."""
+
+    __tablename__ = "answer_choices"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), primary_key=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), primary_key=True, index=True)
+    option_index: Mapped[int] = mapped_column(primary_key=True)
+
+
 class QuizResult(Base):
     """A learner's combined grade for a quiz (by its ``grading`` rule), kept
-    up to date when an attempt finishes or is graded; progress reads it."""
+    up to date when an attempt finishes or is graded; progress reads it.
+
+    ``is_passed`` is the item's completion: set when the quiz is first passed and
+    never cleared (completion never reverts), even if a later ``last`` or
+    ``average`` grade falls below the pass mark; ``grade`` is always current.
+    """
 
     __tablename__ = "quiz_results"
 
@@ -133,4 +164,21 @@ class QuizResult(Base):
     grade: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     is_passed: Mapped[bool] = mapped_column(default=False)
     attempts_used: Mapped[int] = mapped_column(default=0)
+    passed_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class QuizOverride(IdMixin, Base):
+    """An accommodation for one learner on one quiz: extra minutes on each attempt's time
+    limit and extra attempts, recorded with who set it and when."""
+
+    __tablename__ = "quiz_overrides"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id"),)
+
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(default=now)

@@ -152,6 +152,11 @@ class QuestionKind:
         """Feedback parts for a canonical, given answer (the general feedback excluded)."""
         return []
 
+    def chosen_options(self, spec: QuestionSpec, layout: dict[str, Any], answer: Any) -> list[int]:
+        """The author's indexes of the options a canonical answer chose (item analysis counts them);
+        empty for types without options."""
+        return []
+
     def is_answered(self, answer: Any) -> bool:
         """Whether an answer counts as given: an id, a non-blank text, a non-empty list or mapping."""
         if isinstance(answer, str):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from elearn.content.specs import QuestionSpec, question_from_content
+from elearn.content.specs import CONTENT_SCHEMA_VERSION, QuestionSpec, question_from_content
 from elearn.quizzes import choice_questions, matching_questions, text_questions
 from elearn.quizzes.question_kind import QUESTION_TYPES, AnswerError, QuestionKind
 
@@ -27,9 +27,6 @@ __all__ = [
     "kind_of",
     "question_from_stored",
 ]
-
-#: The version of ``QuestionSpec.content()`` that is written today.
-CONTENT_SCHEMA_VERSION = 1
 
 # The modules above register their types when imported; naming them keeps
 # the imports from looking unused.

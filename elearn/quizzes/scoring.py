@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-GRADING_METHODS = ("highest", "average", "first", "last")
+from elearn.content.specs import GRADING_METHODS  # defined once, with the content's other words
 
 #: Learner input longer than this is not a number (checked before any other work).
 MAX_NUMBER_LENGTH = 100
