@@ -1,6 +1,7 @@
 """Imports every model so the metadata (and Alembic) sees all tables."""
 
 from elearn.accounts.models import ApiToken, LoginFailure, Unit, User, WebSession
+from elearn.audit.models import AuditEntry
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
 from elearn.content.models import RenderedHtml
 from elearn.core.models import RateCounter
@@ -20,6 +21,7 @@ from elearn.quizzes.models import (
 __all__ = [
     "AnswerChoice",
     "ApiToken",
+    "AuditEntry",
     "Attempt",
     "AttemptAnswer",
     "Course",

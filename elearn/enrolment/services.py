@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config import environment_value
 from elearn.accounts.models import User
+from elearn.audit import services as audit
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor, approves, approves_in, enrols_others, manages_person, unit_in_scope
 from elearn.core.database import chunks, insert_ignoring_duplicates
@@ -117,6 +118,13 @@ def approve(actor: Actor, course: Course, username: str) -> Enrolment:
         enrolment.status = "active"
         enrolment.approved_at = now()
         enrolment.approved_by_id = actor.user_id
+        audit.record(
+            actor,
+            "enrolment.approve",
+            target_type="enrolment",
+            target_id=enrolment.id,
+            summary=f"{learner.username} in {course.code}",
+        )
         db.session.flush()
     return enrolment
 
@@ -171,6 +179,15 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
             to_enrol.add(user.id)
             result.enrolled.append(name)
     _activate(course, sorted(to_enrol), actor)
+    if result.enrolled:
+        audit.record(
+            actor,
+            "enrolment.bulk",
+            target_type="course",
+            target_id=course.code,
+            summary=f"{len(result.enrolled)} enrolled in {course.code}",
+            details={"enrolled": result.enrolled[:1000]},
+        )
     return result
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.accounts.models import Unit, User
+from elearn.audit import services as audit
 from elearn.catalogue.models import Course
 from elearn.core.database import insert_ignoring_duplicates
 from elearn.core.time import now
@@ -470,6 +471,13 @@ def grade_essay(user: User, attempt_id: int, question_id: int, score: Decimal, c
         message = _("Nilai harus antara 0 dan %(points)s.", points=f"{question.points.normalize():f}")
         raise Invalid(message, fields={"score": message})
     row.score, row.comment, row.graded_by_id, row.graded_at = score, comment or None, user.id, now()
+    audit.record(
+        user,
+        "quiz.grade_essay",
+        target_type="attempt",
+        target_id=attempt.id,
+        summary=f"{context.owner.username}: {score} / {question.points}",
+    )
     numbers = totals(score_attempt(questions, saved), context.quiz.pass_percent)
     for name, value in numbers.items():
         setattr(attempt, name, value)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from elearn.accounts.models import Unit, User
+from elearn.audit import services as audit
 from elearn.core.time import now
 from elearn.enrolment.services import actor_of, enrolment_today
 from elearn.errors import Forbidden, Invalid, NotFound
@@ -265,5 +266,13 @@ def set_override(
     limit = time_limit(quiz, override)
     if open_attempt is not None and limit is not None:
         open_attempt.deadline_at = open_attempt.started_at + limit
+    audit.record(
+        actor_user,
+        "quiz.override",
+        target_type="quiz",
+        target_id=quiz.id,
+        summary=f"{learner.username}: +{extra_minutes} min, +{extra_attempts} attempts",
+        details={"username": learner.username, "extra_minutes": extra_minutes, "extra_attempts": extra_attempts},
+    )
     db.session.flush()
     return override

@@ -1,0 +1,1 @@
+"""The audit log: every administrative act, written in the same transaction as the act."""
