@@ -8,8 +8,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from elearn.api.base import ElearnApi
 from elearn.core.models import Base
+from elearn.core.openapi import ElearnApi
 
 # Objects stay readable after the adapter's commit, so rendering the response
 # does not reload what the request already has.

@@ -27,8 +27,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from elearn.api.base import JSON_BODY_LIMIT
-from elearn.api.errors import error_response, is_api_request
+from elearn.core.http import JSON_BODY_LIMIT, error_response, is_api_request
 from elearn.errors import DomainError
 from elearn.extensions import db, login_manager
 
@@ -150,6 +149,12 @@ def _csrf_error(error: CSRFError) -> Any:
         return error_response(error)
     description = _("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
     return render_template("error.html", code=400, description=description), 400
+
+
+def locked_page(locked: Any) -> Any:
+    """The 403 page of an ``ItemLocked``: why the item is locked, and a link to what unlocks it."""
+    unlock = locked.blocker.next_required() if locked.blocker else None
+    return render_template("catalogue/locked.html", locked=locked, unlock=unlock), 403
 
 
 def healthz() -> Any:

@@ -14,8 +14,8 @@ from elearn.catalogue.queries import live_course
 from elearn.core.time import iso
 from elearn.enrolment import services
 from elearn.enrolment.models import STATUSES
-from elearn.enrolment.queries import list_enrolments
 from elearn.extensions import db
+from elearn.progress.queries import list_enrolments
 
 blp = Blueprint("api_enrolment", __name__, url_prefix="/api/v1", description="Enrolment")
 

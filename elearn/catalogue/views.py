@@ -18,6 +18,7 @@ from elearn.extensions import db
 from elearn.progress.access import ItemLocked, course_access
 from elearn.progress.queries import course_summaries
 from elearn.progress.services import continue_item, view_lesson
+from elearn.web import locked_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -63,12 +64,6 @@ def lesson(lesson_id: int) -> Any:
         return locked_page(locked)
     db.session.commit()
     return render_template("catalogue/lesson.html", view=view)
-
-
-def locked_page(locked: ItemLocked) -> Any:
-    """Say why an item is locked and link to what unlocks it."""
-    unlock = locked.blocker.next_required() if locked.blocker else None
-    return render_template("catalogue/locked.html", locked=locked, unlock=unlock), 403
 
 
 @bp.get("/courses/<code>/continue")

@@ -1,72 +1,25 @@
-"""Read-only enrolment lists for instructors, coordinators and admins."""
+"""Read-only enrolment lists for instructors, coordinators and admins (the roster with progress
+is in ``progress.queries``, above both)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVarTuple
 
-from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
-from elearn.accounts.models import Unit, User
+from elearn.accounts.models import User
+from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone
 from elearn.enrolment.models import Enrolment
-from elearn.errors import Forbidden
 from elearn.extensions import db
-from elearn.progress.outline import percent
-from elearn.progress.queries import completed_counts, required_totals
 
 Ts = TypeVarTuple("Ts")
 
 
-@dataclass(frozen=True)
-class EnrolmentRow:
-    """One line of a course's enrolment list."""
-
-    enrolment: Enrolment
-    user: User
-    progress_percent: int
-
-
-@dataclass(frozen=True)
-class EnrolmentPage:
-    """A page of enrolments and the total that match."""
-
-    items: list[EnrolmentRow]
-    total: int
-    page: int
-    per_page: int
-
-
 def _within_units(query: Select[*Ts], actor: Actor) -> Select[*Ts]:
     """Only people of the actor's unit and the units below it (``query`` selects from users)."""
-    scope = actor.unit_path or "\x00"  # a coordinator without a unit sees nobody
-    return query.join(Unit, Unit.id == User.unit_id).where(
-        or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
-    )
-
-
-def list_enrolments(
-    actor: Actor, course: Course, *, status: str | None = None, page: int = 1, per_page: int = 50
-) -> EnrolmentPage:
-    """Enrolments of ``course`` the actor may see (a coordinator: their units only),
-    oldest first, with progress aggregated in SQL."""
-    if not sees_enrolments(actor, course.instructors):
-        raise Forbidden(_("Anda tidak berhak melihat peserta kursus ini."))
-    query = select(Enrolment, User).join(User, User.id == Enrolment.user_id).where(Enrolment.course_id == course.id)
-    if status:
-        query = query.where(Enrolment.status == status)
-    if not sees_everyone(actor, course.instructors):
-        query = _within_units(query, actor)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(
-        query.order_by(Enrolment.enrolled_at, Enrolment.id).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    required = required_totals([course.id]).get(course.id, 0)
-    done = completed_counts([user.id for _e, user in rows], [course.id])
-    items = [EnrolmentRow(e, user, percent(done.get((user.id, course.id), 0), required)) for e, user in rows]
-    return EnrolmentPage(items, total, page, per_page)
+    return within_units(query, actor.unit_path)
 
 
 def managed_courses(actor: Actor) -> list[tuple[Course, int, int]]:

@@ -13,9 +13,10 @@ from elearn.catalogue.queries import live_course
 from elearn.enrolment import services
 from elearn.enrolment.bulkinput import MAX_UPLOAD_BYTES, NameProblem, UploadError, names_from_text, names_from_upload
 from elearn.enrolment.forms import BulkEnrolForm, ConfirmForm, EnrolForm
-from elearn.enrolment.queries import list_enrolments, managed_courses
+from elearn.enrolment.queries import managed_courses
 from elearn.errors import DomainError, Forbidden, Invalid
 from elearn.extensions import db
+from elearn.progress.queries import list_enrolments
 
 bp = Blueprint("enrolment", __name__)
 PER_PAGE = 50

@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Result, Select, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from elearn.accounts.models import User
+from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course, Lesson, Module
+from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone
 from elearn.enrolment.models import Enrolment
 from elearn.enrolment.policy import closed_because
 from elearn.enrolment.services import enrolment_today
+from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
 from elearn.progress.outline import Outline, percent
@@ -162,3 +167,47 @@ def course_summaries(
         )
         for c in courses
     ]
+
+
+# --- the roster: a course's enrolments with progress ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """One line of a course's enrolment list."""
+
+    enrolment: Enrolment
+    user: User
+    progress_percent: int
+
+
+@dataclass(frozen=True)
+class EnrolmentPage:
+    """A page of enrolments and the total that match."""
+
+    items: list[EnrolmentRow]
+    total: int
+    page: int
+    per_page: int
+
+
+def list_enrolments(
+    actor: Actor, course: Course, *, status: str | None = None, page: int = 1, per_page: int = 50
+) -> EnrolmentPage:
+    """Enrolments of ``course`` the actor may see (a coordinator: their units only),
+    oldest first, with progress aggregated in SQL."""
+    if not sees_enrolments(actor, course.instructors):
+        raise Forbidden(_("Anda tidak berhak melihat peserta kursus ini."))
+    query = select(Enrolment, User).join(User, User.id == Enrolment.user_id).where(Enrolment.course_id == course.id)
+    if status:
+        query = query.where(Enrolment.status == status)
+    if not sees_everyone(actor, course.instructors):
+        query = within_units(query, actor.unit_path)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(Enrolment.enrolled_at, Enrolment.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    required = required_totals([course.id]).get(course.id, 0)
+    done = completed_counts([user.id for _e, user in rows], [course.id])
+    items = [EnrolmentRow(e, user, percent(done.get((user.id, course.id), 0), required)) for e, user in rows]
+    return EnrolmentPage(items, total, page, per_page)

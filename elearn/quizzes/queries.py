@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select
 
-from elearn.accounts.models import Unit, User
+from elearn.accounts.models import User
+from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course, CourseInstructor
 from elearn.catalogue.policy import Actor, sees_everyone
 from elearn.errors import Forbidden
@@ -35,12 +36,7 @@ from elearn.quizzes.policy import sees_quiz_results
 
 def _scoped(query: Select[Attempt, User], actor: Actor, course: Course) -> Select[Attempt, User]:
     """A coordinator who does not teach the course sees their units' people only."""
-    if sees_everyone(actor, course.instructors):
-        return query
-    scope = actor.unit_path or "\x00"
-    return query.join(Unit, Unit.id == User.unit_id).where(
-        or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
-    )
+    return query if sees_everyone(actor, course.instructors) else within_units(query, actor.unit_path)
 
 
 def check_sees_results(actor: Actor, course: Course) -> None:

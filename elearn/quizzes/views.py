@@ -15,10 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from elearn.api.base import JSON_BODY_LIMIT, parse_json_body
-from elearn.api.errors import error_response
 from elearn.catalogue.policy import sees_everyone
-from elearn.catalogue.views import locked_page
+from elearn.core.http import JSON_BODY_LIMIT, error_response, parse_json_body
 from elearn.core.time import iso, now
 from elearn.enrolment.services import actor_of
 from elearn.errors import DomainError, Forbidden, Invalid, NotFound
@@ -40,6 +38,7 @@ from elearn.quizzes.services import (
     seconds_left,
     set_override,
 )
+from elearn.web import locked_page
 
 bp = Blueprint("quizzes", __name__)
 VIEW_MODES = ("one", "all")

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from elearn.accounts.models import User
-from elearn.api.errors import MAX_FIELD_ERRORS
+from elearn.core.http import MAX_FIELD_ERRORS
 from tests.factories import PASSWORD, Scenario, csrf_from
 
 TOKEN_URL = "/api/v1/auth/token"

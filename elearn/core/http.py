@@ -1,7 +1,12 @@
-"""The API's one error shape: ``{"error": {"code", "message", "fields"?}}``."""
+"""HTTP plumbing below every adapter: JSON bodies read safely, and the API's one error shape
+``{"error": {"code", "message", "fields"?}}`` built from domain errors and HTTP exceptions.
+
+The API, the page that autosaves quiz answers and the error handlers of ``elearn.web`` all use it.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -96,3 +101,55 @@ def error_response(error: Exception) -> tuple[Response, int]:
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response, status
+
+
+#: Largest JSON body the API reads (bulk enrolment of 10 000 names fits; uploads have their own limits).
+JSON_BODY_LIMIT = 1024 * 1024
+#: Deepest nesting of arrays and objects a JSON body may have (no endpoint needs more than a few).
+JSON_MAX_DEPTH = 16
+
+
+class HostileJson(ValueError):
+    """A JSON body that parses but that nothing should store (NUL, lone surrogates, too deep)."""
+
+
+def _check_json(value: object, depth: int = 0) -> None:
+    if depth > JSON_MAX_DEPTH:
+        raise HostileJson(f"nested deeper than {JSON_MAX_DEPTH} levels")
+    if isinstance(value, str):
+        _check_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
+
+
+def _check_text(text: str) -> None:
+    if "\x00" in text:
+        raise HostileJson("a string holds a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise HostileJson("a string holds a lone surrogate (\\ud800-\\udfff)") from error
+
+
+def parse_json_body(data: bytes) -> object:
+    """Decode a JSON body strictly; ``ValueError`` (with a short reason) for anything hostile or broken.
+
+    Python's decoder raises RecursionError on deep nesting and ValueError on
+    numbers of thousands of digits: both become a plain refusal, never a 500.
+    """
+    try:
+        text = data.decode("utf-8")
+        value = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise ValueError("the body is not UTF-8") from error
+    except RecursionError as error:
+        raise ValueError("nested too deeply") from error
+    except ValueError as error:  # JSONDecodeError, or an integer of too many digits
+        raise ValueError(str(error).split(":", 1)[0]) from error
+    _check_json(value)
+    return value
