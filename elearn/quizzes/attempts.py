@@ -226,7 +226,7 @@ def _open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
 def _new_attempt(quiz: Quiz, user: User, number: int, limit: dt.timedelta | None) -> Attempt:
     """An attempt with its questions drawn, ordered and laid out once (a fresh random seed each)."""
     rows = db.session.execute(
-        select(Question.id, QuestionVersion.id)
+        select(Question.id, QuestionVersion.id, QuestionVersion.content_hash)
         .join(
             QuestionVersion, (QuestionVersion.question_id == Question.id) & (QuestionVersion.number == Question.version)
         )
@@ -242,14 +242,15 @@ def _new_attempt(quiz: Quiz, user: User, number: int, limit: dt.timedelta | None
     else:
         order = {row: position for position, row in enumerate(rows)}
         chosen.sort(key=lambda row: order[row])
-    specs = specs_of(version_id for _question_id, version_id in chosen)
+    specs = specs_of((version_id, digest) for _question_id, version_id, digest in chosen)
     layout = [
         {
             "question": question_id,
             "version": version_id,
+            "hash": digest,
             "layout": kind_of(specs[version_id][0].type).make_layout(specs[version_id][0], rng, shuffle=quiz.shuffle),
         }
-        for question_id, version_id in chosen
+        for question_id, version_id, digest in chosen
     ]
     started = now()
     return Attempt(

@@ -1,9 +1,11 @@
 """An attempt's questions, as the engine works with them: specs, types and layouts.
 
 Question versions never change once written (a reload adds a version), so
-their parsed specs are kept per process by version id: a save or submit reads
-no question content from the database after the first time. A content load is
-still seen at once, because it writes new version ids.
+their parsed specs are kept per process under the version's id *and content
+hash*: a save or submit reads no question content from the database after the
+first time. A content load is still seen at once (it writes new versions), and
+an id reused after a prune (SQLite may reuse the highest ids) never serves the
+old content, because its hash differs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from elearn.quizzes.models import Attempt, QuestionVersion
 from elearn.quizzes.questions import QuestionKind, kind_of, question_from_stored
 
 _CACHE_SIZE = 20_000
-_cache: OrderedDict[int, tuple[QuestionSpec, Decimal]] = OrderedDict()
+_cache: OrderedDict[tuple[int, str], tuple[QuestionSpec, Decimal]] = OrderedDict()
+VersionKey = tuple[int, str]
+"""(question version id, content hash)"""
 _lock = threading.Lock()
 
 
@@ -48,20 +52,28 @@ class AttemptQuestion:
         return str(self.question_id)
 
 
-def specs_of(version_ids: Iterable[int]) -> dict[int, tuple[QuestionSpec, Decimal]]:
-    """Parsed specs and points of question versions, from the process cache or one query."""
-    wanted = set(version_ids)
+def specs_of(versions: Iterable[VersionKey]) -> dict[int, tuple[QuestionSpec, Decimal]]:
+    """Parsed specs and points of question versions by id, from the process cache or one query."""
+    wanted = set(versions)
     with _lock:
-        found = {vid: _cache[vid] for vid in wanted if vid in _cache}
-    missing = sorted(wanted - found.keys())
+        cached = {key: _cache[key] for key in wanted if key in _cache}
+    found = {key[0]: value for key, value in cached.items()}
+    missing = sorted({vid for vid, _digest in wanted} - found.keys())
     if missing:
         rows = db.session.execute(
             select(
-                QuestionVersion.id, QuestionVersion.content, QuestionVersion.schema_version, QuestionVersion.points
+                QuestionVersion.id,
+                QuestionVersion.content_hash,
+                QuestionVersion.content,
+                QuestionVersion.schema_version,
+                QuestionVersion.points,
             ).where(QuestionVersion.id.in_(missing))
         )
-        loaded = {vid: (question_from_stored(content, schema), points) for vid, content, schema, points in rows}
-        found.update(loaded)
+        loaded = {
+            (vid, digest): (question_from_stored(content, schema), points)
+            for vid, digest, content, schema, points in rows
+        }
+        found.update({key[0]: value for key, value in loaded.items()})
         with _lock:
             _cache.update(loaded)
             while len(_cache) > _CACHE_SIZE:
@@ -72,7 +84,7 @@ def specs_of(version_ids: Iterable[int]) -> dict[int, tuple[QuestionSpec, Decima
 def attempt_questions(attempt: Attempt) -> list[AttemptQuestion]:
     """The attempt's questions in the order shown."""
     entries: Sequence[dict[str, Any]] = attempt.layout
-    specs = specs_of(entry["version"] for entry in entries)
+    specs = specs_of((entry["version"], entry["hash"]) for entry in entries)
     return [
         AttemptQuestion(
             question_id=entry["question"],

@@ -90,6 +90,7 @@ def item_analysis(quiz: Quiz) -> list[ItemStats]:
     sums = db.session.execute(
         select(
             QuestionVersion.id,
+            QuestionVersion.content_hash,
             Question.id,
             Question.position,
             func.count(),
@@ -104,7 +105,7 @@ def item_analysis(quiz: Quiz) -> list[ItemStats]:
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(Attempt.quiz_id == quiz.id, AttemptAnswer.score.is_not(None))
-        .group_by(QuestionVersion.id, Question.id, Question.position)
+        .group_by(QuestionVersion.id, QuestionVersion.content_hash, Question.id, Question.position)
         .order_by(Question.position, QuestionVersion.id)
     ).all()
     counts: dict[int, dict[int, int]] = defaultdict(dict)
@@ -115,9 +116,9 @@ def item_analysis(quiz: Quiz) -> list[ItemStats]:
         .group_by(AnswerChoice.question_version_id, AnswerChoice.option_index)
     ):
         counts[version_id][index] = n
-    specs = specs_of(row[0] for row in sums)
+    specs = specs_of((row[0], row[1]) for row in sums)
     stats = []
-    for version_id, question_id, position, n, sx, sy, sxy, sxx, syy in sums:
+    for version_id, _digest, question_id, position, n, sx, sy, sxy, sxx, syy in sums:
         spec = specs[version_id][0]
         options = [
             (choice.html or choice.key, counts[version_id].get(i, 0), choice.weight > 0)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from elearn.accounts.models import Unit, User
+from elearn.catalogue.models import Course
 from elearn.audit import services as audit
 from elearn.core.time import now
 from elearn.enrolment.services import actor_of, enrolment_today
@@ -31,7 +32,7 @@ from elearn.quizzes.attempts import (
 )
 from elearn.quizzes.loading import AttemptQuestion, attempt_questions
 from elearn.quizzes.models import IN_PROGRESS, Attempt, Question, Quiz, QuizOverride, QuizResult
-from elearn.quizzes.policy import sees_attempt, sets_overrides
+from elearn.quizzes.policy import sees_attempt, sees_quiz_results, sets_overrides
 from elearn.quizzes.scoring import round_half_up
 
 
@@ -239,15 +240,31 @@ def set_override(
     actor_user: User, quiz_id: int, username: str, *, extra_minutes: int, extra_attempts: int, reason: str = ""
 ) -> QuizOverride:
     """Give one learner extra time or attempts on one quiz (instructor of the course, the learner's
-    coordinator, or an admin); recorded with who set it and when. An open attempt gets the new time."""
-    opened = open_quiz(actor_user, quiz_id)
-    quiz, course = opened.row, opened.access.course
+    coordinator, or an admin); recorded with who set it and when. An open attempt gets the new time.
+
+    Who may accommodate nobody in the course is refused (403) before any look-up; a person the
+    caller may not see is 404, as for approvals.
+    """
+    found_quiz = (
+        db.session.execute(
+            select(Quiz, Course)
+            .join(Course, Course.id == Quiz.course_id)
+            .where(Quiz.id == quiz_id, Quiz.archived_at.is_(None))
+        ).first()
+        if 0 < quiz_id <= 2**31 - 1
+        else None
+    )
+    if found_quiz is None:
+        raise NotFound(_("Kuis tidak ditemukan."))
+    quiz, course = found_quiz
+    actor = actor_of(actor_user)
+    if not sees_quiz_results(actor, course.instructors):
+        raise Forbidden(_("Anda tidak berhak memberi kelonggaran di kursus ini."))
     found = db.session.execute(
         select(User, Unit.path)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .where(User.username == username.strip().lower())
     ).first()
-    actor = actor_of(actor_user)
     if found is None or not sees_attempt(actor, course.instructors, found[1], found[0].id):
         raise NotFound(_("Peserta tidak ditemukan."))
     learner, unit_path = found
