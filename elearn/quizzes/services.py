@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from elearn.accounts.models import Unit, User
-from elearn.catalogue.models import Course
 from elearn.audit import services as audit
+from elearn.catalogue.models import Course
 from elearn.core.time import now
 from elearn.enrolment.services import actor_of, enrolment_today
 from elearn.errors import Forbidden, Invalid, NotFound
