@@ -90,6 +90,14 @@ class AttemptContext:
     course: Course
     owner: User
     owner_unit: str | None
+    #: The saved answers by question version id, once read in this request (kept fresh by ``finish``).
+    saved: dict[int, AttemptAnswer] | None = None
+
+    def answers(self) -> dict[int, AttemptAnswer]:
+        """The saved answers, read once per request."""
+        if self.saved is None:
+            self.saved = saved_answers(self.attempt)
+        return self.saved
 
     @property
     def language(self) -> str:
@@ -293,7 +301,7 @@ def check_answers(questions: list[AttemptQuestion], raw: dict[str, Any]) -> dict
     return checked
 
 
-def _write_answers(attempt: Attempt, answers: dict[int, Any], moment: dt.datetime) -> None:
+def _write_answers(attempt: Attempt, answers: dict[int, Any], moment: dt.datetime, *, mark_saved: bool = True) -> None:
     """Merge answers into what was saved: one upsert whatever their number."""
     if not answers:
         return
@@ -313,7 +321,8 @@ def _write_answers(attempt: Attempt, answers: dict[int, Any], moment: dt.datetim
             for version_id, value in answers.items()
         ],
     )
-    attempt.saved_at = moment
+    if mark_saved:
+        attempt.saved_at = moment
 
 
 def save_answers(user: User, attempt_id: int, raw: dict[str, Any]) -> tuple[AttemptContext, int]:
@@ -344,8 +353,7 @@ def submit(user: User, attempt_id: int, raw: dict[str, Any] | None) -> AttemptCo
         return context
     moment = now()
     if raw and not is_overdue(attempt, moment):
-        _write_answers(attempt, check_answers(attempt_questions(attempt), raw), moment)
-        db.session.flush()
+        _write_answers(attempt, check_answers(attempt_questions(attempt), raw), moment, mark_saved=False)
     finish(context)
     return context
 
@@ -401,6 +409,7 @@ def finish(context: AttemptContext) -> bool:
     scored = score_attempt(questions, saved)
     numbers = totals(scored, context.quiz.pass_percent)
     moment = now()
+    context.saved = saved
     claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == IN_PROGRESS)

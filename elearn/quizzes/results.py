@@ -10,11 +10,12 @@ progress to record the course complete, once.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from elearn.catalogue.models import Course
-from elearn.core.database import insert_ignoring_duplicates
 from elearn.core.time import now
 from elearn.enrolment.services import enrolment_of
 from elearn.extensions import db
@@ -42,8 +43,12 @@ def combined_grade(grading: str, attempts: list[tuple[int, str, Decimal | None]]
     return combine_grades(grading, grades)
 
 
-def update_result(quiz: Quiz, user_id: int) -> QuizResult:
-    """Recompute the learner's result for ``quiz``; on a first pass, record the course complete (once)."""
+def update_result(quiz: Quiz, user_id: int) -> bool:
+    """Recompute the learner's result for ``quiz``; on a first pass, record the course complete (once).
+
+    One upsert keeps ``is_passed`` and ``passed_at`` once set (completion never reverts) and tells,
+    through the ``passed_at`` it returns, whether this call is the first pass. Returns that.
+    """
     attempts = [
         (number, state, grade)
         for number, state, grade in db.session.execute(
@@ -52,21 +57,35 @@ def update_result(quiz: Quiz, user_id: int) -> QuizResult:
             )
         )
     ]
-    insert_ignoring_duplicates(QuizResult, {"user_id": user_id, "quiz_id": quiz.id, "is_passed": False})
-    result = db.session.execute(
-        select(QuizResult).where(QuizResult.user_id == user_id, QuizResult.quiz_id == quiz.id).with_for_update()
-    ).scalar_one()
     moment = now()
-    result.grade = combined_grade(quiz.grading, attempts)
-    result.attempts_used = len(attempts)
-    result.updated_at = moment
-    newly_passed = not result.is_passed and result.grade is not None and result.grade >= quiz.pass_percent
-    if newly_passed:
-        result.is_passed, result.passed_at = True, moment
-    db.session.flush()
+    grade = combined_grade(quiz.grading, attempts)
+    passed = grade is not None and grade >= quiz.pass_percent
+    dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = QuizResult.__table__
+    statement = dialect.insert(table).values(
+        user_id=user_id,
+        quiz_id=quiz.id,
+        grade=grade,
+        is_passed=passed,
+        passed_at=moment if passed else None,
+        attempts_used=len(attempts),
+        updated_at=moment,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.quiz_id],
+        set_={
+            "grade": statement.excluded.grade,
+            "attempts_used": statement.excluded.attempts_used,
+            "updated_at": statement.excluded.updated_at,
+            "is_passed": or_(table.c.is_passed, statement.excluded.is_passed),
+            "passed_at": func.coalesce(table.c.passed_at, statement.excluded.passed_at),
+        },
+    ).returning(table.c.passed_at)
+    passed_at = db.session.execute(statement).scalar_one()
+    newly_passed = passed and passed_at is not None and passed_at == moment
     if newly_passed:
         _complete_course_if_done(quiz.course_id, user_id)
-    return result
+    return newly_passed
 
 
 def attempts_in_progress(attempts: list[tuple[int, str, Decimal | None]]) -> int:

@@ -26,7 +26,6 @@ from elearn.quizzes.attempts import (
     attempts_allowed,
     open_quiz,
     override_of,
-    saved_answers,
     time_limit,
     touch,
 )
@@ -135,7 +134,7 @@ def presented_questions(context: AttemptContext) -> list[dict[str, Any]]:
 
 def saved_answer_map(context: AttemptContext) -> dict[str, Any]:
     """``{question id: Answer}`` of what was saved (cleared answers left out)."""
-    saved = saved_answers(context.attempt)
+    saved = context.answers()
     return {
         question.key: saved[question.version_id].response
         for question in attempt_questions(context.attempt)
@@ -196,7 +195,7 @@ class ReviewItem:
 
 def review_items(context: AttemptContext) -> list[ReviewItem]:
     """Every question of a closed attempt with its score, rightness, feedback and key."""
-    saved = saved_answers(context.attempt)
+    saved = context.answers()
     items = []
     for question in attempt_questions(context.attempt):
         row = saved.get(question.version_id)
