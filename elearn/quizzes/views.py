@@ -91,11 +91,22 @@ def attempt(attempt_id: int) -> Any:
     return _attempt_page(context)
 
 
-def _attempt_page(context: AttemptContext, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+def _attempt_page(
+    context: AttemptContext,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    typed: dict[str, Any] | None = None,
+) -> Any:
+    """The attempt's questions: the asked-for one (or all); after refused answers, the questions the
+    refused form showed, with their errors."""
     questions = presented_questions(context)
     mode = _view_mode()
     number = min(max(request.args.get("q", 1, type=int) or 1, 1), len(questions))
     shown = questions if mode == "all" else questions[number - 1 : number]
+    if errors:
+        posted = set(request.form.getlist("shown"))
+        shown = [q for q in questions if str(q["id"]) in posted] or shown
+        number = next((i for i, q in enumerate(questions, start=1) if q in shown), number)
     attempt = context.attempt
     return (
         render_template(
@@ -105,7 +116,7 @@ def _attempt_page(context: AttemptContext, errors: dict[str, str] | None = None,
             shown=shown,
             number=number,
             mode=mode,
-            answers=saved_answer_map(context),
+            answers={**saved_answer_map(context), **(typed or {})},  # what was typed stays on screen
             errors=errors or {},
             seconds_left=seconds_left(attempt),
             grace=grace_seconds(),
@@ -155,7 +166,7 @@ def save(attempt_id: int) -> Any:
         attempts.save_answers(current_user, attempt_id, raw)
     except InvalidAnswer as error:
         db.session.rollback()
-        return _attempt_page(context, errors=error.fields or {}, status=422)
+        return _attempt_page(context, errors=error.fields or {}, status=422, typed=raw)
     except AttemptClosed:
         db.session.commit()  # an overdue attempt was finished with what was saved before
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
@@ -191,7 +202,7 @@ def submit(attempt_id: int) -> Any:
         attempts.submit(current_user, attempt_id, raw)
     except InvalidAnswer as error:
         db.session.rollback()
-        return _attempt_page(context, errors=error.fields or {}, status=422)
+        return _attempt_page(context, errors=error.fields or {}, status=422, typed=raw)
     db.session.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
@@ -201,6 +212,7 @@ def submit(attempt_id: int) -> Any:
 def autosave(attempt_id: int) -> Any:
     """The page script's autosave: ``{"answers": {question id: Answer}}`` -> ``{"saved", "saved_at"}``,
     errors in the API's envelope (CSRF token in the ``X-CSRFToken`` header)."""
+    attempts.own_attempt(current_user, attempt_id)  # anyone else: 404 before the body is read
     request.max_content_length = JSON_BODY_LIMIT
     try:
         body = parse_json_body(request.get_data())
