@@ -78,3 +78,48 @@ def test_key_pages_have_no_serious_accessibility_violation(
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)
     assert problems == []
+
+
+def test_quiz_pages_have_no_serious_accessibility_violation(
+    app: Flask,
+    tmp_path: Path,
+    make_user: Callable[..., User],
+    token_for: Callable[[User], dict[str, str]],
+    live_server: str,
+    phone: Page,
+) -> None:
+    from tests.quizzes.world import ESSAY, best_answers, build_quiz_world
+
+    world = build_quiz_world(app, tmp_path, make_user, token_for, ESSAY)
+    make_user("guru", role="instructor")
+    done = world.start()
+    world.submit(done["id"], best_answers(done["id"]))
+    axe = Axe()
+    problems = []
+    essay = next(q for q in done["questions"] if q["type"] == "essay")
+    for username, pages in (
+        ("peserta", [f"/quizzes/{world.quiz_id}", f"/attempts/{done['id']}"]),
+        ("guru", [f"/quizzes/{world.quiz_id}/results", "/grading", f"/attempts/{done['id']}/grade/{essay['id']}"]),
+    ):
+        phone.context.clear_cookies()
+        phone.goto(f"{live_server}/login")
+        phone.get_by_label("Nama pengguna").fill(username)
+        phone.get_by_label("Kata sandi").fill(PASSWORD)
+        phone.get_by_role("button", name="Masuk", exact=True).click()
+        phone.wait_for_url(f"{live_server}/")
+        for path in pages:
+            phone.goto(f"{live_server}{path}")
+            problems += severe_violations(axe, phone)
+    # An attempt in progress, one question per screen and all on one page.
+    phone.context.clear_cookies()
+    phone.goto(f"{live_server}/login")
+    phone.get_by_label("Nama pengguna").fill("peserta")
+    phone.get_by_label("Kata sandi").fill(PASSWORD)
+    phone.get_by_role("button", name="Masuk", exact=True).click()
+    phone.wait_for_url(f"{live_server}/")
+    phone.goto(f"{live_server}/quizzes/{world.quiz_id}")
+    phone.get_by_role("button", name="Mulai percobaan baru").click()
+    problems += severe_violations(axe, phone)
+    phone.goto(phone.url.split("?")[0] + "?view=all")
+    problems += severe_violations(axe, phone)
+    assert problems == []

@@ -140,7 +140,13 @@ def test_another_learner_gets_404_on_every_attempt_page(
     other = app.test_client()
     login(other, make_user("lain"))
     token = csrf_from(other, "/")
-    for method, path in [("get", ""), ("get", "/submit"), ("post", "/save"), ("post", "/submit"), ("post", "/autosave")]:
+    for method, path in [
+        ("get", ""),
+        ("get", "/submit"),
+        ("post", "/save"),
+        ("post", "/submit"),
+        ("post", "/autosave"),
+    ]:
         response = getattr(other, method)(f"/attempts/{body['id']}{path}", data={"csrf_token": token})
         assert response.status_code == 404, path
 
@@ -184,7 +190,9 @@ def test_item_analysis_counts_choices_per_option_and_computes_facility(
     from elearn.quizzes.models import Quiz
     from elearn.quizzes.queries import item_analysis
 
-    world = build_quiz_world(app, tmp_path, make_user, token_for, ALL_TYPES.replace("pass: 60", "pass: 60\nattempts: 3"))
+    world = build_quiz_world(
+        app, tmp_path, make_user, token_for, ALL_TYPES.replace("pass: 60", "pass: 60\nattempts: 3")
+    )
     for good in (True, True, False):
         body = world.start()
         from tests.quizzes.world import wrong_answers

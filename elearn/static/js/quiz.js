@@ -8,7 +8,9 @@
 
   var data = form.dataset;
   var texts = document.getElementById("quiz-texts").dataset;
-  var storeKey = "elearn-attempt-" + data.attempt;
+  var storeKey = "elearn-attempt-" + data.attempt;       // answers not yet sent: {id: {a, t}}
+  var knownKey = storeKey + "-known";                      // every answer this browser has seen: {id: a}
+  var syncedKey = storeKey + "-synced";                    // server time of the last save that succeeded
   var clockKey = "elearn-clock-offset";
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var savedState = document.getElementById("saved-state");
@@ -25,6 +27,15 @@
       if (Object.keys(pending).length) localStorage.setItem(storeKey, JSON.stringify(pending));
       else localStorage.removeItem(storeKey);
     } catch (e) { /* storage full or disabled: autosave still works online */ }
+  }
+  function readJson(key) {
+    try { return JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { return {}; }
+  }
+  function writeJson(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or disabled */ }
+  }
+  function forget() {
+    [storeKey, knownKey, syncedKey].forEach(function (key) { localStorage.removeItem(key); });
   }
   function two(n) { return (n < 10 ? "0" : "") + n; }
   function clockText(date) { return two(date.getHours()) + ":" + two(date.getMinutes()) + ":" + two(date.getSeconds()); }
@@ -97,13 +108,14 @@
         keys.forEach(function (key) { if (now[key] && now[key].t === pending[key].t) delete now[key]; });
         store(now);
         learnClock(result.body.server_time);
+        localStorage.setItem(syncedKey, result.body.server_time);
         savedState.textContent = texts.saved + " " + clockText(new Date(result.body.saved_at));
         if (Object.keys(now).length) schedule(200);
         return true;
       }
       if (result.status === 409) {
         closed = true;
-        store({});
+        forget();
         say(texts.closed, true);
         return false;
       }
@@ -122,9 +134,11 @@
     timer = setTimeout(send, delay === undefined ? 500 : delay);
   }
   function record(fieldset) {
-    var pending = load();
-    pending[fieldset.dataset.question] = { a: answerOf(fieldset), t: Date.now() };
+    var pending = load(), known = readJson(knownKey), answer = answerOf(fieldset);
+    pending[fieldset.dataset.question] = { a: answer, t: Date.now() };
+    known[fieldset.dataset.question] = answer;
     store(pending);
+    writeJson(knownKey, known);
     savedState.textContent = navigator.onLine ? texts.pending : texts.offlineSaved;
     schedule();
   }
@@ -141,18 +155,24 @@
       say(texts.offlineNav, false);
       return;
     }
-    store({}); // the form carries this page's answers; the rest were autosaved
+    forget(); // the form carries this page's answers; the rest were autosaved
   });
   window.addEventListener("online", function () { setOffline(false); send(); });
   window.addEventListener("offline", function () { setOffline(true); });
   setInterval(send, 15000);
 
-  /* After a reload (possibly offline, from the service worker's copy), answers not yet sent win. */
-  var waiting = load();
-  Object.keys(waiting).forEach(function (key) {
-    var fieldset = form.querySelector("fieldset[data-question='" + key + "']");
-    if (fieldset) apply(fieldset, waiting[key].a);
-  });
+  /* A copy older than the last save (the service worker's, shown offline) gets every answer this
+     browser has seen; then, in any case, the answers not yet sent win. A fresh page is the truth. */
+  var fieldsets = form.querySelectorAll("fieldset.question");
+  var stale = Date.parse(localStorage.getItem(syncedKey) || "") > Date.parse(data.serverTime);
+  var known = readJson(knownKey), waiting = load();
+  for (var f = 0; f < fieldsets.length; f++) {
+    var key = fieldsets[f].dataset.question;
+    if (stale && key in known) apply(fieldsets[f], known[key]);
+    if (waiting[key]) apply(fieldsets[f], waiting[key].a);
+    known[key] = answerOf(fieldsets[f]);
+  }
+  writeJson(knownKey, known);
   if (Object.keys(waiting).length) { savedState.textContent = texts.offlineSaved; send(); }
   if (navigator.onLine) learnClock(data.serverTime); else setOffline(true);
 
@@ -177,7 +197,7 @@
         submit.type = "hidden"; submit.name = "go"; submit.value = "submit";
         form.action = data.result + "/submit";
         form.appendChild(submit);
-        store({});
+        forget();
         form.submit();
       });
     };
@@ -185,5 +205,10 @@
     setInterval(tick, 1000);
   }
 
+  /* The service worker serves this page again if it is reloaded offline: keep a copy of it now
+     (the page may have loaded before the worker took control). */
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+  if (window.caches && navigator.onLine) {
+    caches.open("elearn-pages-v1").then(function (cache) { return cache.add(location.href); }).catch(function () {});
+  }
 })();
