@@ -4,7 +4,7 @@ from elearn.accounts.models import ApiToken, LoginFailure, Unit, User, WebSessio
 from elearn.audit.models import AuditEntry
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
 from elearn.content.models import RenderedHtml
-from elearn.core.models import RateCounter
+from elearn.core.models import RateCounter, Revision
 from elearn.enrolment.models import Enrolment
 from elearn.progress.models import LessonCompletion
 from elearn.quizzes.models import (
@@ -39,6 +39,7 @@ __all__ = [
     "QuizResult",
     "RateCounter",
     "RenderedHtml",
+    "Revision",
     "Unit",
     "User",
     "WebSession",

@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from elearn import create_app
+from elearn.catalogue.structure import forget as forget_cached_structure
 from elearn.core import time as clock_module
 from elearn.extensions import db
 
@@ -84,6 +85,7 @@ def app(_session_app: Flask) -> Iterator[Flask]:
         _empty_all_tables()
         db.session.remove()
     clock_module.set_clock(None)
+    forget_cached_structure()
 
 
 class FreshContextClient(FlaskClient):

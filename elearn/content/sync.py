@@ -22,6 +22,7 @@ from sqlalchemy.orm import defer
 
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
 from elearn.content.specs import CONTENT_SCHEMA_VERSION, CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
+from elearn.core.revisions import CONTENT, bump
 from elearn.core.time import now
 from elearn.extensions import db
 from elearn.quizzes.models import Question, QuestionVersion, Quiz
@@ -52,10 +53,11 @@ class Tally:
 
 @dataclass
 class CourseReport:
-    """What one course's load did."""
+    """What one course's load did (``touched``: anything written, counted items or not)."""
 
     code: str
     tally: Tally
+    touched: bool = False
 
 
 def _update(row: Any, desired: dict[str, Any]) -> bool:
@@ -94,9 +96,16 @@ def _archive(rows: Iterable[Any], seen: set[int], tally: Tally | None) -> None:
 
 
 def sync_courses(courses: Sequence[CourseSpec]) -> list[CourseReport]:
-    """Write every course; returns one report per course, in the given order."""
+    """Write every course; returns one report per course, in the given order.
+
+    When anything changed, the content revision is bumped in the same transaction, so every
+    running server sees the load at once (their cached course structures are rebuilt).
+    """
     existing = {c.code: c for c in db.session.scalars(select(Course).where(Course.code.in_([s.code for s in courses])))}
-    return [CourseSync(spec, existing.get(spec.code)).run() for spec in courses]
+    reports = [CourseSync(spec, existing.get(spec.code)).run() for spec in courses]
+    if any(report.touched for report in reports):
+        bump(CONTENT)
+    return reports
 
 
 class CourseSync:
@@ -106,6 +115,7 @@ class CourseSync:
         self.spec = spec
         self.course = course
         self.tally = Tally()
+        self.media_tally = Tally()  # media are not counted items, but a change must still be seen
 
     def run(self) -> CourseReport:
         """Upsert the course and everything in it; archive what vanished."""
@@ -117,7 +127,9 @@ class CourseSync:
         self._sync_lessons(modules)
         self._sync_quizzes(modules)
         db.session.flush()
-        return CourseReport(self.spec.code, self.tally)
+        written = ("created", "updated", "archived", "relinked")
+        touched = any(tally.counts[outcome] for tally in (self.tally, self.media_tally) for outcome in written)
+        return CourseReport(self.spec.code, self.tally, touched=touched)
 
     def _course_fields(self) -> dict[str, Any]:
         s = self.spec
@@ -160,7 +172,7 @@ class CourseSync:
         ).all()
         by_path = {row.path: row for row in rows}
         seen: set[int] = set()
-        silent = Tally()  # media are not counted items (content-format.md section 6)
+        silent = self.media_tally  # media are not counted items (content-format.md section 6)
         for media in self.spec.media:
             desired = {
                 "course_id": self.course.id,
@@ -175,7 +187,7 @@ class CourseSync:
             row, _ = _upsert(row, MediaFile, desired, silent)
             if row.id is not None:
                 seen.add(row.id)
-        _archive(rows, seen, None)
+        _archive(rows, seen, silent)
 
     def _sync_modules(self) -> dict[str, tuple[Module, ModuleSpec]]:
         assert self.course is not None  # noqa: S101 - set by run()
@@ -256,6 +268,7 @@ class CourseSync:
                 resolved = _LESSON_LINK.sub(replace, spec.html)
                 if resolved != row.html:
                     row.html = resolved
+                    self.media_tally.add("relinked")
 
     def _sync_quizzes(self, modules: dict[str, tuple[Module, ModuleSpec]]) -> None:
         assert self.course is not None  # noqa: S101 - set by run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy import BigInteger, DateTime, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -68,3 +68,13 @@ class RateCounter(Base):
     key: Mapped[str] = mapped_column(String(250), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class Revision(Base):
+    """A counter bumped whenever what it names changes (``content``: every content load), so each
+    app process knows at once when its cached copy of that data is stale."""
+
+    __tablename__ = "revisions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

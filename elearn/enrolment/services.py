@@ -20,6 +20,7 @@ from elearn.accounts.models import User
 from elearn.audit import services as audit
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor, approves, approves_in, enrols_others, manages_person, unit_in_scope
+from elearn.catalogue.structure import CourseInfo
 from elearn.core.database import chunks, insert_ignoring_duplicates
 from elearn.core.time import local_date, now
 from elearn.enrolment.models import Enrolment
@@ -43,7 +44,7 @@ def enrolment_today() -> dt.date:
     return local_date(now(), current_app.config["ELEARN_TIMEZONE"])
 
 
-def closed_reason(course: Course) -> str | None:
+def closed_reason(course: Course | CourseInfo) -> str | None:
     """Why ``course`` takes no self-enrolment today, or None (see ``policy.closed_because``)."""
     return closed_because(course.enrolment, course.opens_on, course.closes_on, enrolment_today())
 

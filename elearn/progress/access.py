@@ -10,30 +10,29 @@ The quiz engine and the lesson views both build on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from elearn.accounts.models import User
-from elearn.catalogue.models import Course, Lesson
+from elearn.catalogue.models import Course
 from elearn.catalogue.policy import reads_any_lesson
-from elearn.enrolment.models import Enrolment
-from elearn.enrolment.services import actor_of, closed_reason, enrolment_of
+from elearn.catalogue.structure import CourseInfo, CourseStructure, snapshot
+from elearn.enrolment.services import actor_of, closed_reason
 from elearn.errors import Forbidden, NotFound
-from elearn.extensions import db
-from elearn.progress.outline import Outline, OutlineItem, OutlineModule, load_outline
-from elearn.quizzes.models import Quiz
+from elearn.progress.outline import Outline, OutlineItem, OutlineModule, outline_of
+from elearn.progress.state import EnrolmentState, LearnerState, learner_state
 
 
 @dataclass
 class CourseAccess:
-    """A course as one user may use it: their enrolment and outline."""
+    """A course as one user may use it: its cached structure, their enrolment, state and outline."""
 
-    course: Course
-    enrolment: Enrolment | None
+    course: CourseInfo
+    enrolment: EnrolmentState | None
     outline: Outline
     is_staff: bool  # instructor of it, coordinator or admin: reads without enrolling
+    structure: CourseStructure | None = None
+    state: LearnerState | None = None
 
     @property
     def is_learning(self) -> bool:
@@ -46,15 +45,20 @@ class CourseAccess:
         return closed_reason(self.course)
 
 
-def course_access(user: User, course: Course) -> CourseAccess:
-    """The user's enrolment and outline of ``course`` (outline marks only when enrolled)."""
-    enrolment = enrolment_of(user.id, course.id)
+def course_access(user: User, course: Course | CourseInfo | CourseStructure) -> CourseAccess:
+    """The user's enrolment and outline of a live course (outline marks only when enrolled): the
+    cached structure and one query for the user's own progress in it."""
+    structure = course if isinstance(course, CourseStructure) else snapshot().by_id.get(course.id)
+    if structure is None:
+        raise NotFound(_("Kursus tidak ditemukan."))
+    state = learner_state(user.id, structure.course.id)
+    enrolment = state.enrolments.get(structure.course.id)
     learning = enrolment is not None and enrolment.status == "active"
-    outline = load_outline(course, user.id if learning else None)
+    outline = outline_of(structure, state if learning else None)
     if not learning:
         outline.clear_marks()
-    staff = reads_any_lesson(actor_of(user), course.instructors)
-    return CourseAccess(course, enrolment, outline, staff)
+    staff = reads_any_lesson(actor_of(user), structure.course.instructors)
+    return CourseAccess(structure.course, enrolment, outline, staff, structure, state)
 
 
 class ItemLocked(Forbidden):
@@ -83,35 +87,34 @@ def check_item_open(access: CourseAccess, module: OutlineModule) -> None:
     raise Forbidden(_("Anda belum terdaftar di kursus ini."), code="not_enrolled")
 
 
-Row = TypeVar("Row", Lesson, Quiz)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one cannot exist (and would overflow the query)
 
 
 @dataclass
-class OpenItem(Generic[Row]):
+class OpenItem:
     """A live lesson or quiz the user may open, with its place in the course."""
 
-    row: Row
     access: CourseAccess
     module: OutlineModule
     item: OutlineItem
 
+    @property
+    def id(self) -> int:
+        """The lesson's or quiz's id."""
+        return self.item.row.id
 
-def open_item(user: User, model: type[Row], item_id: int, not_found: str) -> OpenItem[Row]:
-    """A live lesson or quiz the user may open (else 404 ``not_found``, or the 403 of ``check_item_open``)."""
-    if not 0 < item_id <= MAX_ID:
+
+def open_item(user: User, item_type: str, item_id: int, not_found: str) -> OpenItem:
+    """A live lesson or quiz (``item_type``) the user may open (else 404 ``not_found``, or the 403 of
+    ``check_item_open``), found in the cached structure: no query but the user's own progress."""
+    current = snapshot()
+    index = current.course_of_lesson if item_type == "lesson" else current.course_of_quiz
+    course_id = index.get(item_id) if 0 < item_id <= MAX_ID else None
+    if course_id is None:
         raise NotFound(not_found)
-    found = db.session.execute(
-        select(model, Course)
-        .join(Course, Course.id == model.course_id)
-        .where(model.id == item_id, model.archived_at.is_(None), Course.archived_at.is_(None))
-    ).first()
-    if found is None:
-        raise NotFound(not_found)
-    row, course = found
-    access = course_access(user, course)
-    located = access.outline.find("lesson" if model is Lesson else "quiz", row.id)
-    if located is None:  # its module was archived
+    access = course_access(user, current.by_id[course_id])
+    located = access.outline.find(item_type, item_id)
+    if located is None:
         raise NotFound(not_found)
     check_item_open(access, located[0])
-    return OpenItem(row, access, located[0], located[1])
+    return OpenItem(access, located[0], located[1])

@@ -1,8 +1,8 @@
 """A course's outline for one learner: items in order, completed and locked marks, percent.
 
-``compute_outline`` is pure (plain values in, plain values out); ``load_outline``
-fetches what it needs in a fixed number of queries (modules, lessons, quizzes,
-the learner's completed lessons and passed quizzes), whatever the course size.
+``compute_outline`` is pure (plain values in, plain values out); ``outline_of`` applies it to a
+course's cached structure (``catalogue/structure.py``) and a learner's state (``progress/state.py``,
+one query), whatever the course size.
 """
 
 from __future__ import annotations
@@ -10,37 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from elearn.catalogue.models import Course
+from elearn.catalogue.structure import CourseInfo, CourseStructure, ItemRow, ModuleRow, snapshot
+from elearn.progress.state import LearnerState, learner_state
 
-from elearn.catalogue.models import Course, Lesson, Module
-from elearn.extensions import db
-from elearn.progress.models import LessonCompletion
-from elearn.quizzes.models import Quiz, QuizResult
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """A lesson or quiz as the outline needs it (no lesson body)."""
-
-    type: str  # "lesson" | "quiz"
-    id: int
-    module_id: int
-    slug: str
-    title: str
-    position: int
-    is_optional: bool
-    minutes: int | None = None
-
-
-@dataclass(frozen=True)
-class ModuleRow:
-    """A module as the outline needs it."""
-
-    id: int
-    slug: str
-    title: str
-    position: int
-    is_optional: bool
+__all__ = ["ItemRow", "ModuleRow", "Outline", "OutlineItem", "OutlineModule", "compute_outline", "load_outline"]
 
 
 @dataclass
@@ -179,40 +153,21 @@ def compute_outline(
     return outline
 
 
-def load_outline(course: Course, user_id: int | None) -> Outline:
-    """The outline of ``course`` for ``user_id`` (None: nobody's progress)."""
-    modules = [
-        ModuleRow(m.id, m.slug, m.title, m.position, m.is_optional)
-        for m in db.session.execute(
-            select(Module.id, Module.slug, Module.title, Module.position, Module.is_optional).where(
-                Module.course_id == course.id, Module.archived_at.is_(None)
-            )
-        )
-    ]
-    lesson_rows = db.session.execute(
-        select(
-            Lesson.id, Lesson.module_id, Lesson.slug, Lesson.title, Lesson.position, Lesson.is_optional, Lesson.minutes
-        ).where(Lesson.course_id == course.id, Lesson.archived_at.is_(None))
-    )
-    quiz_rows = db.session.execute(
-        select(Quiz.id, Quiz.module_id, Quiz.slug, Quiz.title, Quiz.position, Quiz.is_optional).where(
-            Quiz.course_id == course.id, Quiz.archived_at.is_(None)
-        )
-    )
-    items = [ItemRow("lesson", *row) for row in lesson_rows] + [ItemRow("quiz", *row) for row in quiz_rows]
-    completed = _completed(course.id, user_id) if user_id is not None else set()
-    return compute_outline(modules, items, completed, sequential=course.is_sequential)
+def outline_of(structure: CourseStructure, state: LearnerState | None) -> Outline:
+    """The outline of a cached course structure for a learner's state (None: nobody's progress)."""
+    completed: set[tuple[str, int]] = set()
+    if state is not None:
+        completed = {("lesson", i) for i in state.lessons_done} | {("quiz", i) for i in state.quizzes_passed}
+    return compute_outline(structure.modules, structure.items, completed, sequential=structure.course.is_sequential)
 
 
-def _completed(course_id: int, user_id: int) -> set[tuple[str, int]]:
-    lessons = db.session.scalars(
-        select(LessonCompletion.lesson_id)
-        .join(Lesson, Lesson.id == LessonCompletion.lesson_id)
-        .where(LessonCompletion.user_id == user_id, Lesson.course_id == course_id)
-    )
-    quizzes = db.session.scalars(
-        select(QuizResult.quiz_id)
-        .join(Quiz, Quiz.id == QuizResult.quiz_id)
-        .where(QuizResult.user_id == user_id, Quiz.course_id == course_id, QuizResult.is_passed.is_(True))
-    )
-    return {("lesson", i) for i in lessons} | {("quiz", i) for i in quizzes}
+def load_outline(course: Course | CourseInfo, user_id: int | None) -> Outline:
+    """The outline of ``course`` for ``user_id`` (None: nobody's progress): the cached structure
+    and one query for the learner's own progress."""
+    structure = snapshot().by_id.get(course.id)
+    if structure is None:  # archived: no outline
+        return Outline([], course.is_sequential)
+    outline = outline_of(structure, learner_state(user_id, course.id) if user_id is not None else None)
+    if user_id is None:
+        outline.clear_marks()
+    return outline

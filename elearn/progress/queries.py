@@ -17,6 +17,7 @@ from elearn.accounts.models import User
 from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course, Lesson, Module
 from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone
+from elearn.catalogue.structure import CourseInfo, snapshot
 from elearn.enrolment.models import Enrolment
 from elearn.enrolment.policy import closed_because
 from elearn.enrolment.services import enrolment_today
@@ -24,6 +25,7 @@ from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
 from elearn.progress.outline import Outline, percent
+from elearn.progress.state import EnrolmentState, learner_state
 from elearn.quizzes.models import Quiz, QuizResult
 
 
@@ -31,17 +33,19 @@ from elearn.quizzes.models import Quiz, QuizResult
 class CourseSummary:
     """A catalogue card / API ``CourseSummary`` (plus its enrolment for links)."""
 
-    course: Course
+    course: Course | CourseInfo
     module_count: int = 0
     lesson_count: int = 0
     quiz_count: int = 0
     required_count: int = 0
     completed_count: int = 0
-    enrolment: Enrolment | None = None
+    enrolment: Enrolment | EnrolmentState | None = None
     closed_reason: str | None = None  # why self-enrolment is not possible today
 
     @classmethod
-    def of_outline(cls, course: Course, outline: Outline, enrolment: Enrolment | None) -> CourseSummary:
+    def of_outline(
+        cls, course: Course | CourseInfo, outline: Outline, enrolment: Enrolment | EnrolmentState | None
+    ) -> CourseSummary:
         """The summary of one course from its outline (no extra query)."""
         return cls(
             course=course,
@@ -126,47 +130,36 @@ def required_totals(course_ids: list[int]) -> dict[int, int]:
 def course_summaries(
     user_id: int, *, q: str | None = None, competency: str | None = None, enrolled_only: bool = False
 ) -> list[CourseSummary]:
-    """Live courses (filtered) with counts and the user's enrolment and progress."""
-    query = select(Course).where(Course.archived_at.is_(None)).order_by(Course.title, Course.code)
-    if q and q.strip():
-        query = query.where(Course.search_text.contains(q.strip().casefold(), autoescape=True))
-    if competency:
-        query = query.where(Course.competency == competency)
-    if enrolled_only:
-        query = query.join(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == user_id))
-    courses = db.session.scalars(query).all()
-    ids = [c.id for c in courses]
-    if not ids:
-        return []
-    modules: dict[int, int] = {
-        course_id: n
-        for course_id, n in db.session.execute(
-            select(Module.course_id, func.count())
-            .where(Module.course_id.in_(ids), Module.archived_at.is_(None))
-            .group_by(Module.course_id)
-        )
-    }
-    lessons, quizzes = _item_counts(Lesson, ids), _item_counts(Quiz, ids)
-    enrolments = {
-        e.course_id: e
-        for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id.in_(ids)))
-    }
-    active = [cid for cid, e in enrolments.items() if e.status == "active"]
+    """Live courses (filtered) with counts and the user's enrolment and progress: the cached course
+    structure and one query for the user's own rows, whatever the number of courses."""
+    current = snapshot()
+    state = learner_state(user_id)
+    needle = q.strip().casefold() if q and q.strip() else None
     today = enrolment_today()
-    done = completed_counts([user_id], active)
-    return [
-        CourseSummary(
-            course=c,
-            module_count=modules.get(c.id, 0),
-            lesson_count=lessons.get(c.id, (0, 0))[0],
-            quiz_count=quizzes.get(c.id, (0, 0))[0],
-            required_count=lessons.get(c.id, (0, 0))[1] + quizzes.get(c.id, (0, 0))[1],
-            completed_count=done.get((user_id, c.id), 0),
-            enrolment=enrolments.get(c.id),
-            closed_reason=closed_because(c.enrolment, c.opens_on, c.closes_on, today),
+    summaries = []
+    for structure in current.courses:
+        course = structure.course
+        enrolment = state.enrolments.get(course.id)
+        if competency and course.competency != competency:
+            continue
+        if needle is not None and needle not in course.search_text:
+            continue
+        if enrolled_only and enrolment is None:
+            continue
+        active = enrolment is not None and enrolment.status == "active"
+        summaries.append(
+            CourseSummary(
+                course=course,
+                module_count=len(structure.modules),
+                lesson_count=structure.lesson_count,
+                quiz_count=structure.quiz_count,
+                required_count=structure.required_count,
+                completed_count=structure.done_count(state.lessons_done, state.quizzes_passed) if active else 0,
+                enrolment=enrolment,
+                closed_reason=closed_because(course.enrolment, course.opens_on, course.closes_on, today),
+            )
         )
-        for c in courses
-    ]
+    return summaries
 
 
 # --- the roster: a course's enrolments with progress ------------------------------------------------

@@ -7,22 +7,26 @@ Completion is recorded once, with its time, and never reverted: nothing here
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Lesson
 from elearn.core.database import insert_ignoring_duplicates
+from elearn.core.revisions import CONTENT, current
 from elearn.core.time import now
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
 from elearn.progress.access import CourseAccess, open_item
 from elearn.progress.models import LessonCompletion
 from elearn.progress.outline import Outline, OutlineItem, OutlineModule
+from elearn.progress.state import EnrolmentState
 from elearn.signals import course_completed
 
 
@@ -58,11 +62,22 @@ def progress_of(access: CourseAccess) -> Progress:
     )
 
 
+@dataclass(frozen=True)
+class LessonPage:
+    """A lesson's content as its page and the API show it."""
+
+    id: int
+    slug: str
+    title: str
+    minutes: int
+    html: str
+
+
 @dataclass
 class LessonView:
     """What a lesson page or the lesson API shows."""
 
-    lesson: Lesson
+    lesson: LessonPage
     access: CourseAccess
     module: OutlineModule
     item: OutlineItem
@@ -70,36 +85,85 @@ class LessonView:
     next: OutlineItem | None
 
 
+#: Lesson bodies by (content revision, lesson id): a load that changes anything starts afresh.
+_BODY_BUDGET = 64 * 1024 * 1024  # characters kept per process
+_bodies: OrderedDict[tuple[int, int], str] = OrderedDict()
+_bodies_size = 0
+_bodies_lock = threading.Lock()
+
+
+def lesson_body(lesson_id: int) -> str:
+    """A live lesson's sanitised HTML, from this process's cache or one query."""
+    global _bodies_size
+    key = (current(CONTENT), lesson_id)
+    with _bodies_lock:
+        found = _bodies.get(key)
+        if found is not None:
+            _bodies.move_to_end(key)
+            return found
+    html = db.session.scalar(select(Lesson.html).where(Lesson.id == lesson_id)) or ""
+    with _bodies_lock:
+        if key not in _bodies:
+            _bodies[key] = html
+            _bodies_size += len(html)
+        while _bodies_size > _BODY_BUDGET and len(_bodies) > 1:
+            _old, evicted = _bodies.popitem(last=False)
+            _bodies_size -= len(evicted)
+    return html
+
+
 def view_lesson(user: User, lesson_id: int) -> LessonView:
     """Open a lesson; for an enrolled learner this records it as completed."""
-    opened = open_item(user, Lesson, lesson_id, _("Pelajaran tidak ditemukan."))
-    lesson, access, module, item = opened.row, opened.access, opened.module, opened.item
+    opened = open_item(user, "lesson", lesson_id, _("Pelajaran tidak ditemukan."))
+    access, module, item = opened.access, opened.module, opened.item
+    row = item.row
     if access.is_learning and not module.locked:
-        _record_lesson(user, lesson, access, item)
+        _record_lesson(user, row.id, access, item)
     previous, following = access.outline.neighbours(item)
-    return LessonView(lesson, access, module, item, previous, following)
+    page = LessonPage(row.id, row.slug, row.title, row.minutes or 1, lesson_body(row.id))
+    return LessonView(page, access, module, item, previous, following)
 
 
-def _record_lesson(user: User, lesson: Lesson, access: CourseAccess, item: OutlineItem) -> None:
-    assert access.enrolment is not None  # noqa: S101 - is_learning
+#: A re-read of the lesson a learner is already on writes nothing unless this much time has passed.
+ACTIVITY_RESOLUTION = dt.timedelta(minutes=10)
+
+
+def _record_lesson(user: User, lesson_id: int, access: CourseAccess, item: OutlineItem) -> None:
+    """Record the view: completed once; where the learner is and when they were last active.
+
+    A second view of the lesson the learner is already on writes nothing (within
+    ``ACTIVITY_RESOLUTION``): re-reading must not cost a write per request.
+    """
+    enrolment = access.enrolment
+    assert enrolment is not None  # noqa: S101 - is_learning
     moment = now()
-    if not item.completed:
+    first_view = not item.completed
+    if first_view:
         insert_ignoring_duplicates(
-            LessonCompletion, {"user_id": user.id, "lesson_id": lesson.id, "completed_at": moment}
+            LessonCompletion, {"user_id": user.id, "lesson_id": lesson_id, "completed_at": moment}
         )
         item.completed = True
         access.outline.apply_locks()
-    access.enrolment.last_lesson_id = lesson.id
-    access.enrolment.last_activity_at = moment
-    record_completion(access.enrolment, access.outline)
-    db.session.flush()
+        if access.state is not None:
+            access.state.lessons_done.add(lesson_id)
+    recent = enrolment.last_activity_at is not None and moment - enrolment.last_activity_at < ACTIVITY_RESOLUTION
+    if first_view or enrolment.last_lesson_id != lesson_id or not recent:
+        db.session.execute(
+            update(Enrolment)
+            .where(Enrolment.id == enrolment.id)
+            .values(last_lesson_id=lesson_id, last_activity_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+        enrolment.last_lesson_id, enrolment.last_activity_at = lesson_id, moment
+    if first_view:
+        record_completion(enrolment, access.outline)
 
 
-def record_completion(enrolment: Enrolment, outline: Outline) -> bool:
+def record_completion(enrolment: Enrolment | EnrolmentState, outline: Outline) -> bool:
     """Record the course complete, once, if every required item is done; whether it happened now.
 
     A conditional UPDATE makes "once" hold under concurrent requests: only the
-    request that sets ``completed_at`` sends ``course_completed``.
+    request that sets ``completed_at`` sends ``course_completed`` (with the ``Enrolment``).
     """
     if enrolment.completed_at is not None or not outline.is_complete:
         return False
@@ -110,9 +174,14 @@ def record_completion(enrolment: Enrolment, outline: Outline) -> bool:
         .values(completed_at=moment)
         .execution_options(synchronize_session=False)
     )
+    row = enrolment if isinstance(enrolment, Enrolment) else db.session.get(Enrolment, enrolment.id)
     if cast(CursorResult[Any], result).rowcount != 1:
-        db.session.refresh(enrolment, ["completed_at"])
+        if row is not None:
+            db.session.refresh(row, ["completed_at"])
+            enrolment.completed_at = row.completed_at
         return False
-    set_committed_value(enrolment, "completed_at", moment)
-    course_completed.send(enrolment)
+    enrolment.completed_at = moment
+    if row is not None:
+        set_committed_value(row, "completed_at", moment)
+        course_completed.send(row)
     return True

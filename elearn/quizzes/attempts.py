@@ -34,6 +34,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from elearn.accounts.models import Unit, User
 from elearn.audit import services as audit
 from elearn.catalogue.models import Course
+from elearn.catalogue.structure import CourseInfo
 from elearn.core.database import insert_ignoring_duplicates
 from elearn.core.time import now
 from elearn.enrolment.services import actor_of
@@ -87,7 +88,7 @@ class AttemptContext:
 
     attempt: Attempt
     quiz: Quiz
-    course: Course
+    course: Course | CourseInfo
     owner: User
     owner_unit: str | None
     #: The saved answers by question version id, once read in this request (kept fresh by ``finish``).
@@ -179,9 +180,13 @@ def time_limit(quiz: Quiz, override: QuizOverride | None) -> dt.timedelta | None
 # --- starting --------------------------------------------------------------------------------------
 
 
-def open_quiz(user: User, quiz_id: int) -> OpenItem[Quiz]:
-    """A live quiz the user may open (the same access rules as a lesson)."""
-    return open_item(user, Quiz, quiz_id, _("Kuis tidak ditemukan."))
+def open_quiz(user: User, quiz_id: int) -> tuple[OpenItem, Quiz]:
+    """A live quiz the user may open (the same access rules as a lesson), with its settings."""
+    opened = open_item(user, "quiz", quiz_id, _("Kuis tidak ditemukan."))
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound(_("Kuis tidak ditemukan."))
+    return opened, quiz
 
 
 def start_or_resume(user: User, quiz_id: int) -> tuple[AttemptContext, bool]:
@@ -190,12 +195,12 @@ def start_or_resume(user: User, quiz_id: int) -> tuple[AttemptContext, bool]:
     Only an enrolled learner whose module is unlocked may start (403 ``not_enrolled``,
     ``enrolment_pending``, ``locked``); 409 ``no_attempts_left`` when every attempt is used.
     """
-    opened = open_quiz(user, quiz_id)
+    opened, quiz = open_quiz(user, quiz_id)
     if not opened.access.is_learning:
         raise Forbidden(_("Hanya peserta terdaftar yang dapat mengerjakan kuis."), code="not_enrolled")
     if opened.module.locked:
         raise ItemLocked(opened.access, opened.module)
-    quiz, course = opened.row, opened.access.course
+    course = opened.access.course
     current = _open_attempt(quiz.id, user.id)
     finished_one = False
     if current is not None:

@@ -18,6 +18,7 @@ from elearn.accounts.models import User
 from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course, CourseInstructor
 from elearn.catalogue.policy import Actor, sees_everyone
+from elearn.catalogue.structure import CourseInfo
 from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.quizzes.loading import specs_of
@@ -34,12 +35,12 @@ from elearn.quizzes.models import (
 from elearn.quizzes.policy import sees_quiz_results
 
 
-def _scoped(query: Select[Attempt, User], actor: Actor, course: Course) -> Select[Attempt, User]:
+def _scoped(query: Select[Attempt, User], actor: Actor, course: Course | CourseInfo) -> Select[Attempt, User]:
     """A coordinator who does not teach the course sees their units' people only."""
     return query if sees_everyone(actor, course.instructors) else within_units(query, actor.unit_path)
 
 
-def check_sees_results(actor: Actor, course: Course) -> None:
+def check_sees_results(actor: Actor, course: Course | CourseInfo) -> None:
     """Refuse who may not see a quiz's results (403)."""
     if not sees_quiz_results(actor, course.instructors):
         raise Forbidden(_("Anda tidak berhak melihat hasil kuis ini."))
@@ -53,7 +54,9 @@ class AttemptRow:
     learner: User
 
 
-def quiz_attempts(actor: Actor, quiz: Quiz, course: Course, *, page: int = 1, per_page: int = 50) -> list[AttemptRow]:
+def quiz_attempts(
+    actor: Actor, quiz: Quiz, course: Course | CourseInfo, *, page: int = 1, per_page: int = 50
+) -> list[AttemptRow]:
     """Attempts of ``quiz`` by the people ``actor`` may see, newest first."""
     check_sees_results(actor, course)
     query = select(Attempt, User).join(User, User.id == Attempt.user_id).where(Attempt.quiz_id == quiz.id)

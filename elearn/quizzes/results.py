@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from elearn.catalogue.models import Course
+from elearn.catalogue.structure import snapshot
 from elearn.core.time import now
-from elearn.enrolment.services import enrolment_of
 from elearn.extensions import db
-from elearn.progress.outline import load_outline
+from elearn.progress.outline import outline_of
 from elearn.progress.services import record_completion
+from elearn.progress.state import learner_state
 from elearn.quizzes.models import FINISHED, IN_PROGRESS, NEEDS_GRADING, Attempt, Quiz, QuizResult
 from elearn.quizzes.scoring import combine_grades
 
@@ -94,9 +94,9 @@ def attempts_in_progress(attempts: list[tuple[int, str, Decimal | None]]) -> int
 
 
 def _complete_course_if_done(course_id: int, user_id: int) -> None:
-    enrolment = enrolment_of(user_id, course_id)
-    if enrolment is None or enrolment.status != "active":
+    structure = snapshot().by_id.get(course_id)
+    state = learner_state(user_id, course_id)
+    enrolment = state.enrolments.get(course_id)
+    if structure is None or enrolment is None or enrolment.status != "active":
         return
-    course = db.session.get(Course, course_id)
-    if course is not None:
-        record_completion(enrolment, load_outline(course, user_id))
+    record_completion(enrolment, outline_of(structure, state))

@@ -89,8 +89,7 @@ class QuizSummary:
 def quiz_summary(user: User, quiz_id: int) -> QuizSummary:
     """The quiz's summary for the caller (same access rules as a lesson). An overdue attempt of
     theirs is finished on this touch."""
-    opened = open_quiz(user, quiz_id)
-    quiz = opened.row
+    opened, quiz = open_quiz(user, quiz_id)
     attempts = list(
         db.session.scalars(
             select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id).order_by(Attempt.number)

@@ -232,6 +232,8 @@ def autosave(attempt_id: int) -> Any:
     return jsonify(
         saved=saved,
         saved_at=iso(context.attempt.saved_at),
+        # to the microsecond: the page script tells a copy shown offline from a fresh page by it
+        saved_at_exact=context.attempt.saved_at.isoformat() if context.attempt.saved_at else None,
         seconds_left=seconds_left(context.attempt),
         server_time=iso(now()),
     )
@@ -242,9 +244,9 @@ def autosave(attempt_id: int) -> Any:
 
 def _staff_quiz(quiz_id: int) -> tuple[Any, Any]:
     """A live quiz and its course, for someone who may see its results (else 404 / 403)."""
-    opened = attempts.open_quiz(current_user, quiz_id)
+    opened, quiz = attempts.open_quiz(current_user, quiz_id)
     check_sees_results(actor_of(current_user), opened.access.course)
-    return opened.row, opened.access.course
+    return quiz, opened.access.course
 
 
 @bp.route("/quizzes/<int:quiz_id>/results", methods=["GET", "POST"])

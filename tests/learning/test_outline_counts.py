@@ -11,6 +11,7 @@ from flask import Flask
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course, Lesson, Module
+from elearn.core.revisions import CONTENT, bump
 from elearn.core.time import now
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
@@ -53,6 +54,7 @@ def _generated_course(rng: random.Random, code: str) -> Course:
             )
             db.session.add(quiz)
     db.session.flush()
+    bump(CONTENT)  # as a content load does: the cached structures see the new course
     return course
 
 

@@ -108,7 +108,7 @@
         keys.forEach(function (key) { if (now[key] && now[key].t === pending[key].t) delete now[key]; });
         store(now);
         learnClock(result.body.server_time);
-        localStorage.setItem(syncedKey, result.body.server_time);
+        localStorage.setItem(syncedKey, result.body.saved_at_exact || result.body.saved_at);
         savedState.textContent = texts.saved + " " + clockText(new Date(result.body.saved_at));
         if (Object.keys(now).length) schedule(200);
         return true;
@@ -164,7 +164,8 @@
   /* A copy older than the last save (the service worker's, shown offline) gets every answer this
      browser has seen; then, in any case, the answers not yet sent win. A fresh page is the truth. */
   var fieldsets = form.querySelectorAll("fieldset.question");
-  var stale = Date.parse(localStorage.getItem(syncedKey) || "") > Date.parse(data.serverTime);
+  var synced = localStorage.getItem(syncedKey);
+  var stale = !!synced && (!data.savedAt || Date.parse(synced) > Date.parse(data.savedAt));
   var known = readJson(knownKey), waiting = load();
   for (var f = 0; f < fieldsets.length; f++) {
     var key = fieldsets[f].dataset.question;
@@ -205,10 +206,14 @@
     setInterval(tick, 1000);
   }
 
-  /* The service worker serves this page again if it is reloaded offline: keep a copy of it now
-     (the page may have loaded before the worker took control). */
+  /* The service worker serves this page again if it is reloaded offline: keep a copy of it and of
+     its script and style now (the page may have loaded before the worker took control). */
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
   if (window.caches && navigator.onLine) {
-    caches.open("elearn-pages-v1").then(function (cache) { return cache.add(location.href); }).catch(function () {});
+    var assets = [location.href];
+    document.querySelectorAll("script[src], link[rel~=stylesheet][href], link[rel~=icon][href]").forEach(function (el) {
+      assets.push(el.src || el.href);
+    });
+    caches.open("elearn-pages-v1").then(function (cache) { return cache.addAll(assets); }).catch(function () {});
   }
 })();
