@@ -43,6 +43,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    from elearn.certificates.services import init_certificates
+
+    init_certificates(app)
     _register_blueprints(app)
     _register_commands(app)
 
@@ -75,19 +78,21 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as accounts_pages
     from elearn.api import register_api
     from elearn.catalogue.views import bp as catalogue_pages
+    from elearn.certificates.views import bp as certificate_pages
     from elearn.enrolment.views import bp as enrolment_pages
     from elearn.quizzes.views import bp as quiz_pages
+    from elearn.reports.views import bp as report_pages
 
-    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages):
+    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages, certificate_pages, report_pages):
         app.register_blueprint(blueprint)
     register_api(app)
 
 
 def _register_commands(app: Flask) -> None:
     from elearn.accounts.cli import users
+    from elearn.certificates.cli import certificates
     from elearn.content.cli import content
     from elearn.demo import demo
-    from elearn.sweep import certificates
 
     for group in (users, content, demo, certificates):
         app.cli.add_command(group)
