@@ -45,7 +45,11 @@ def complete(client: FlaskClient, headers: dict[str, str], code: str) -> dict[st
 
 
 def learner_completes(
-    client: FlaskClient, make_user: Callable[..., User], token_for: Callable[[User], dict[str, str]], code: str, **user: object
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    token_for: Callable[[User], dict[str, str]],
+    code: str,
+    **user: object,
 ) -> tuple[User, dict[str, str], dict[str, object]]:
     """A new learner who completes ``code``: (user, their headers, their progress)."""
     person = make_user(**user)

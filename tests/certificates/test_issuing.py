@@ -93,7 +93,8 @@ def test_numbers_count_up_per_course_and_year(
     numbers = []
     for _ in range(3):
         _person, headers, progress = learner_completes(client, make_user, token_for, "CRT-1")
-        numbers.append(client.get(f"/api/v1/certificates/{progress['certificate']}", headers=headers).get_json()["number"])
+        body = client.get(f"/api/v1/certificates/{progress['certificate']}", headers=headers).get_json()
+        numbers.append(body["number"])
     assert [n.rsplit("/", 1)[1] for n in numbers] == ["000001", "000002", "000003"]
 
 
