@@ -97,12 +97,11 @@ def jp_report(
 ) -> JpReport:
     """The JP report of ``year`` for everyone in the actor's scope (or the unit subtree asked for),
     0 JP included, ordered by unit, name and username; 403 for a unit outside a coordinator's scope."""
-    query, jp = _rows_query(actor, year, unit, competency)
+    query, _jp = _rows_query(actor, year, unit, competency)
     goal = target()
+    whole = query.subquery()
     totals = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((query.c.jp >= goal, 1), else_=0)), 0)).select_from(
-            query.subquery()
-        )
+        select(func.count(), func.coalesce(func.sum(case((whole.c.jp >= goal, 1), else_=0)), 0)).select_from(whole)
     ).one()
     rows = db.session.execute(
         query.order_by(Unit.path, User.name, User.username).offset((page - 1) * per_page).limit(per_page)
