@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor
@@ -96,7 +97,7 @@ def _issue_form() -> IssueForm:
         .where(Course.archived_at.is_(None), Course.has_certificate.is_(True))
         .order_by(Course.title)
     ).all()
-    form.course.choices = [(code, f"{title} ({code})") for code, title in codes]
+    form.course.choices = [SelectChoice(code, f"{title} ({code})") for code, title in codes]
     return form
 
 

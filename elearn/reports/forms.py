@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 METHOD_LABELS = {
@@ -27,9 +28,15 @@ class RecordForm(FlaskForm):
     """An external learning activity and its evidence."""
 
     title = StringField(_l("Judul kegiatan"), validators=[DataRequired(), Length(max=300)])
-    method = SelectField(_l("Jenis kegiatan"), choices=list(METHOD_LABELS.items()), validators=[DataRequired()])
+    method = SelectField(
+        _l("Jenis kegiatan"),
+        choices=[SelectChoice(k, v) for k, v in METHOD_LABELS.items()],
+        validators=[DataRequired()],
+    )
     competency = SelectField(
-        _l("Jenis kompetensi"), choices=list(COMPETENCY_LABELS.items()), validators=[DataRequired()]
+        _l("Jenis kompetensi"),
+        choices=[SelectChoice(k, v) for k, v in COMPETENCY_LABELS.items()],
+        validators=[DataRequired()],
     )
     organiser = StringField(_l("Penyelenggara"), validators=[DataRequired(), Length(max=300)])
     started_on = DateField(_l("Tanggal mulai"), validators=[InputRequired()])
