@@ -124,7 +124,9 @@ def make_pdf(certificate: Certificate) -> bytes:
     pdf = render_certificate(document_of(certificate))
     key = signer()
     if key is not None:
-        pdf = sign_pdf(pdf, key, reason=_("Sertifikat %(number)s", number=certificate.number))
+        # Fixed Indonesian, like the PDF itself: issuing also runs outside a request (the sweep).
+        city = current_app.config.get("ELEARN_CERT_CITY")
+        pdf = sign_pdf(pdf, key, reason=f"Sertifikat {certificate.number}", location=city)
     return pdf
 
 
