@@ -207,3 +207,22 @@ def test_certificates_are_signed_at_issue_when_a_pkcs12_is_configured(
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def test_a_signing_key_that_cannot_sign_stops_the_app_with_a_message(tmp_path: Path, pki: object) -> None:
+    from config import ConfigError
+    from tests.certificates.conftest import Pki
+    from tests.conftest import make_test_app
+
+    assert isinstance(pki, Pki)
+    p12 = pki.issue_p12("wrong.p12")
+    with pytest.raises(ConfigError, match="ELEARN_CERT_SIGNING_P12: Cannot open .* passphrase is wrong"):
+        make_test_app(
+            f"sqlite:///{tmp_path / 'x.db'}",
+            ELEARN_CERT_SIGNING_P12=str(p12),
+            ELEARN_CERT_SIGNING_PASSPHRASE="bukan-ini",
+        )
+    not_p12 = tmp_path / "bukan.p12"
+    not_p12.write_bytes(b"MZ not a key")
+    with pytest.raises(ConfigError, match="not a PKCS#12 file"):
+        make_test_app(f"sqlite:///{tmp_path / 'x.db'}", ELEARN_CERT_SIGNING_P12=str(not_p12))
