@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course
@@ -60,7 +60,7 @@ def report_unit(actor: Actor, course: Course, unit: str | None) -> str | None:
     return scoped_unit(actor, unit)
 
 
-def _people(unit: str | None, query: Select[Any], user_column: Any) -> Select[Any]:
+def _people(unit: str | None, query: Any, user_column: Any) -> Any:
     return within_unit(query.join(User, User.id == user_column), unit)
 
 
@@ -68,44 +68,37 @@ def course_report(actor: Actor, course: Course, *, unit: str | None = None) -> C
     """Enrolled (active), completed and the quizzes' figures for the people in scope (five queries)."""
     scope = report_unit(actor, course, unit)
     completed = func.sum(case((Enrolment.completed_at.is_not(None), 1), else_=0))
-    enrolled, done = db.session.execute(
-        _people(
-            scope,
-            select(func.count(Enrolment.id), completed).where(
-                Enrolment.course_id == course.id, Enrolment.status == "active"
-            ),
-            Enrolment.user_id,
-        )
-    ).one()
+    counts = select(func.count(Enrolment.id), completed).where(
+        Enrolment.course_id == course.id, Enrolment.status == "active"
+    )
+    enrolled, done = db.session.execute(_people(scope, counts, Enrolment.user_id)).one()
     quizzes = db.session.execute(
         select(Quiz.id, Quiz.title)
         .where(Quiz.course_id == course.id, Quiz.archived_at.is_(None))
         .order_by(Quiz.module_id, Quiz.position)
     ).all()
     ids = [quiz_id for quiz_id, _title in quizzes]
-    attempts = dict(
-        db.session.execute(
-            _people(
-                scope,
-                select(Attempt.quiz_id, func.count()).where(Attempt.quiz_id.in_(ids), Attempt.state != IN_PROGRESS),
-                Attempt.user_id,
-            ).group_by(Attempt.quiz_id)
-        ).all()
-    )
+    figures, overall = _quiz_figures(scope, quizzes, ids)
+    enrolled, done = int(enrolled or 0), int(done or 0)
+    return CourseReport(course, enrolled, done, _rate(done, enrolled), overall, figures)
+
+
+def _quiz_figures(scope: str | None, quizzes: Any, ids: list[int]) -> tuple[list[QuizFigures], float | None]:
+    """Per quiz: submitted attempts, average grade and pass rate; and the average over all of them."""
+    submitted = select(Attempt.quiz_id, func.count()).where(Attempt.quiz_id.in_(ids), Attempt.state != IN_PROGRESS)
+    by_quiz = _people(scope, submitted, Attempt.user_id).group_by(Attempt.quiz_id)
+    attempts = {quiz_id: int(n) for quiz_id, n in db.session.execute(by_quiz)}
     graded = QuizResult.grade.is_not(None)
+    per_quiz = select(
+        QuizResult.quiz_id,
+        func.avg(QuizResult.grade),
+        func.sum(case((QuizResult.is_passed.is_(True), 1), else_=0)),
+        func.count(),
+    ).where(QuizResult.quiz_id.in_(ids), graded)
     results = {
         quiz_id: (average, passed, count)
         for quiz_id, average, passed, count in db.session.execute(
-            _people(
-                scope,
-                select(
-                    QuizResult.quiz_id,
-                    func.avg(QuizResult.grade),
-                    func.sum(case((QuizResult.is_passed.is_(True), 1), else_=0)),
-                    func.count(),
-                ).where(QuizResult.quiz_id.in_(ids), graded),
-                QuizResult.user_id,
-            ).group_by(QuizResult.quiz_id)
+            _people(scope, per_quiz, QuizResult.user_id).group_by(QuizResult.quiz_id)
         )
     }
     everything = select(func.avg(QuizResult.grade)).where(QuizResult.quiz_id.in_(ids), graded)
@@ -113,8 +106,6 @@ def course_report(actor: Actor, course: Course, *, unit: str | None = None) -> C
     figures = []
     for quiz_id, title in quizzes:
         average, passed, count = results.get(quiz_id, (None, 0, 0))
-        figures.append(
-            QuizFigures(quiz_id, title, int(attempts.get(quiz_id, 0)), _number(average), _rate(int(passed or 0), count))
-        )
-    enrolled, done = int(enrolled or 0), int(done or 0)
-    return CourseReport(course, enrolled, done, _rate(done, enrolled), _number(overall), figures)
+        rate = _rate(int(passed or 0), count)
+        figures.append(QuizFigures(quiz_id, title, attempts.get(quiz_id, 0), _number(average), rate))
+    return figures, _number(overall)

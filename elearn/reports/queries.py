@@ -199,7 +199,8 @@ def dashboard(actor: Actor, year: int, *, unit: str | None = None, competency: s
         )
     ]
     bucket = case(*[(people.c.jp >= low, index) for index, (low, _label) in reversed(list(enumerate(BUCKETS)))])
-    counts = dict(db.session.execute(select(bucket, func.count()).group_by(bucket)).all())
+    grouped = db.session.execute(select(bucket, func.count()).group_by(bucket))
+    counts: dict[int, int] = {int(b): int(n) for b, n in grouped}
     distribution = [(label, int(counts.get(index, 0))) for index, (_low, label) in enumerate(BUCKETS)]
     return Dashboard(year, goal, units, distribution)
 

@@ -140,8 +140,8 @@ def evidence_response(record_id: int, mimetype: str, data: bytes) -> Response:
 @login_required
 def review() -> Any:
     """External records waiting for (or given) a decision, of the people a coordinator manages."""
-    status = request.args.get("status", "pending")
-    status = status if status in RECORD_STATUSES else None
+    asked = request.args.get("status", "pending")
+    status = asked if asked in RECORD_STATUSES else None
     page = records.records_to_review(actor_of(current_user), status=status, page=_page_number(), per_page=PER_PAGE)
     return render_template("reports/review.html", page=page, status=status, form=DecisionForm())
 
