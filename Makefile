@@ -61,7 +61,8 @@ lint: install-test
 		elearn/quizzes/scoring.py elearn/quizzes/questions.py elearn/quizzes/question_kind.py \
 		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py \
 		elearn/certificates/document.py elearn/certificates/pdf.py elearn/certificates/fonts.py \
-		elearn/certificates/fitting.py elearn/certificates/signing.py
+		elearn/certificates/fitting.py elearn/certificates/signing.py elearn/certificates/numbering.py \
+		elearn/reports/evidence.py elearn/reports/chart.py elearn/reports/exports.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 ENVIRONMENTS = ("development", "production", "testing")
+DEFAULT_INSTITUTION = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"
+DEFAULT_NUMBER_PATTERN = "{course}/{year}/{seq:06}"
 
 
 class ConfigError(RuntimeError):
@@ -43,6 +45,12 @@ class Settings:
     iframe_hosts: tuple[str, ...] = field(default_factory=tuple)
     session_hours: int = 168
     trusted_proxies: int = 0
+    institution: str = DEFAULT_INSTITUTION
+    cert_city: str | None = None
+    cert_number_pattern: str = DEFAULT_NUMBER_PATTERN
+    cert_signing_p12: str | None = None
+    cert_signing_passphrase: str | None = None
+    evidence_max_bytes: int = 5 * 1024 * 1024
 
     def flask_config(self) -> dict[str, Any]:
         """The Flask config mapping these settings stand for."""
@@ -61,6 +69,12 @@ class Settings:
             "ELEARN_CERT_SIGNATORY_NIP": self.signatory_nip,
             "ELEARN_CERT_SIGNATORY_TITLE": self.signatory_title,
             "ELEARN_IFRAME_HOSTS": self.iframe_hosts,
+            "ELEARN_CERT_INSTITUTION": self.institution,
+            "ELEARN_CERT_CITY": self.cert_city,
+            "ELEARN_CERT_NUMBER_PATTERN": self.cert_number_pattern,
+            "ELEARN_CERT_SIGNING_P12": self.cert_signing_p12,
+            "ELEARN_CERT_SIGNING_PASSPHRASE": self.cert_signing_passphrase,
+            "ELEARN_EVIDENCE_MAX_BYTES": self.evidence_max_bytes,
             "SESSION_COOKIE_SECURE": production,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
@@ -94,6 +108,12 @@ SETTING_NAMES = frozenset(
         "ELEARN_IFRAME_HOSTS",
         "ELEARN_SESSION_HOURS",
         "ELEARN_TRUSTED_PROXIES",
+        "ELEARN_CERT_INSTITUTION",
+        "ELEARN_CERT_CITY",
+        "ELEARN_CERT_NUMBER_PATTERN",
+        "ELEARN_CERT_SIGNING_P12",
+        "ELEARN_CERT_SIGNING_PASSPHRASE",
+        "ELEARN_EVIDENCE_MAX_KB",
     }
 )
 
@@ -205,4 +225,32 @@ def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
         iframe_hosts=hosts,
         session_hours=_int(values, "ELEARN_SESSION_HOURS", 168, 1, 24 * 90),
         trusted_proxies=_int(values, "ELEARN_TRUSTED_PROXIES", 0, 0, 5),
+        institution=values.get("ELEARN_CERT_INSTITUTION", "").strip() or DEFAULT_INSTITUTION,
+        cert_city=values.get("ELEARN_CERT_CITY", "").strip() or None,
+        cert_number_pattern=_number_pattern(values),
+        cert_signing_p12=_signing_file(values),
+        # A passphrase is taken exactly as given: spaces may be part of it.
+        cert_signing_passphrase=values.get("ELEARN_CERT_SIGNING_PASSPHRASE") or None,
+        evidence_max_bytes=_int(values, "ELEARN_EVIDENCE_MAX_KB", 5 * 1024, 100, 50 * 1024) * 1024,
     )
+
+
+def _number_pattern(values: Mapping[str, str]) -> str:
+    from elearn.certificates.numbering import pattern_problem
+
+    pattern = values.get("ELEARN_CERT_NUMBER_PATTERN", "").strip() or DEFAULT_NUMBER_PATTERN
+    problem = pattern_problem(pattern)
+    if problem:
+        raise ConfigError(f"ELEARN_CERT_NUMBER_PATTERN {pattern!r}: {problem}")
+    return pattern
+
+
+def _signing_file(values: Mapping[str, str]) -> str | None:
+    path = values.get("ELEARN_CERT_SIGNING_P12", "").strip()
+    if not path:
+        if values.get("ELEARN_CERT_SIGNING_PASSPHRASE"):
+            raise ConfigError("ELEARN_CERT_SIGNING_PASSPHRASE is set but ELEARN_CERT_SIGNING_P12 is not")
+        return None
+    if not Path(path).is_file():
+        raise ConfigError(f"ELEARN_CERT_SIGNING_P12 {path!r} is not a readable file (a .p12/.pfx)")
+    return path

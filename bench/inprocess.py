@@ -20,7 +20,14 @@ SECRET_KEY = "bench-only-secret-key-not-for-any-real-deployment"  # noqa: S105 -
 
 def server_settings(database_url: str) -> dict[str, str]:
     """The ``ELEARN_*`` variables every benchmarked elearn process gets."""
-    return {"ELEARN_DATABASE_URL": database_url, "ELEARN_SECRET_KEY": SECRET_KEY, "ELEARN_ENV": "production"}
+    # One trusted proxy, as behind nginx in production: the verify scenario sends each request from
+    # its own client address (X-Forwarded-For), as phones scanning QR codes do.
+    return {
+        "ELEARN_DATABASE_URL": database_url,
+        "ELEARN_SECRET_KEY": SECRET_KEY,
+        "ELEARN_ENV": "production",
+        "ELEARN_TRUSTED_PROXIES": "1",
+    }
 
 
 def make_app(database_url: str) -> Any:

@@ -54,8 +54,24 @@ def media(learner: Learner, world: World, rng: random.Random) -> str:
     return f"{chosen.code}/{quote(path)}?v={sha[:12]}"
 
 
+def certificate(learner: Learner, world: World, rng: random.Random) -> str:
+    """The verification code of a seeded certificate (anyone may verify any)."""
+    return rng.choice(world.certificates)
+
+
+def report_page(learner: Learner, world: World, rng: random.Random) -> str:
+    """A page of the JP report (50 rows each) of one government's 4 000 learners at scale 1."""
+    return str(rng.randint(1, 80))
+
+
 #: What a ``{name}`` in a scenario's URL is replaced with, drawn per request.
-PICKS: dict[str, Pick] = {"course": course, "lesson": lesson, "media": media}
+PICKS: dict[str, Pick] = {
+    "course": course,
+    "lesson": lesson,
+    "media": media,
+    "certificate": certificate,
+    "page": report_page,
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,7 @@ class Scenario:
     label: str
     method: str
     url: str
-    auth: str  # "token" | "session" | "none"
+    auth: str  # "token" | "session" | "none" | "coordinator" (the seeded coordinator's token)
     kind: str  # "read" | "write": compared with /floor/read or /floor/write
     body: Pick | None = None  # a JSON body, for writes that send one
 
@@ -91,6 +107,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("page_lesson", "page lesson", "GET", "/lessons/{lesson}", "session", "write"),
     Scenario("media", "media", "GET", "/media/{media}", "session", "read"),
     Scenario("login_page", "sign-in page", "GET", "/login", "none", "read"),
+    Scenario("page_verify", "verify page", "GET", "/verify/{certificate}", "none", "read"),
+    Scenario("api_jp_report", "API JP report", "GET", "/api/v1/reports/jp?page={page}", "coordinator", "read"),
 ]
 
 
@@ -128,6 +146,10 @@ def make_request(scenario: Scenario, world: World, rng: random.Random, learner: 
         raise RuntimeError(f"{scenario.name}: no learner can sign in this way (no session cookies?)")
     who = learner or rng.choice(pool)
     headers = auth_headers(scenario, who)
+    if scenario.auth == "coordinator":
+        headers = {"Authorization": f"Bearer {world.coordinator_token}"}
+    if scenario.name == "page_verify":  # people scanning from many phones, not one scraper
+        headers["X-Forwarded-For"] = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
     body = scenario.body(who, world, rng) if scenario.body else ""
     if body:
         headers["Content-Type"] = "application/json"

@@ -96,6 +96,8 @@ class World:
     token_count: int = 1000
     courses: list[CourseInfo] = field(default_factory=list)
     learners: list[Learner] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)  # verification codes the verify scenario draws from
+    coordinator_token: str = ""  # a coordinator of one government, for the JP report scenario
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     # Filled while seeding, not saved: what later seeders build on.
@@ -115,6 +117,8 @@ class World:
         world = cls(raw["scale"], raw["password"], raw["token_count"], counts=raw["counts"], seconds=raw["seconds"])
         world.courses = [CourseInfo(**{**c, "media": [tuple(m) for m in c["media"]]}) for c in raw["courses"]]
         world.learners = [Learner(**learner) for learner in raw["learners"]]
+        world.certificates = raw.get("certificates", [])
+        world.coordinator_token = raw.get("coordinator_token", "")
         return world
 
     def course(self, code: str) -> CourseInfo:
@@ -288,6 +292,87 @@ def seed_tokens(conn: Connection, world: World, rng: random.Random) -> int:
     return bulk(conn, table, rows)
 
 
+def seed_ledger(conn: Connection, world: World, rng: random.Random) -> int:
+    """JP ledger entries this year: each learner completed 0-3 of their courses (about 1.5 a learner)."""
+    from elearn.catalogue.models import Course
+    from elearn.reports.models import JpEntry
+
+    table = JpEntry.__table__
+    titles = dict(conn.execute(select(Course.__table__.c.id, Course.__table__.c.title)).all())
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for user_id, chosen in world.enrolled.items():
+            for index in chosen[: rng.choice((0, 1, 1, 2, 2, 3))]:
+                course = world.courses[index]
+                at = utc(rng.uniform(1, 300))
+                yield {
+                    "user_id": user_id, "source": "course", "course_id": course.id, "record_id": None,
+                    "title": titles[course.id], "competency": "teknis", "method": "e-learning",
+                    "organiser": "BKPSDM", "jp": rng.choice((2, 4, 8, 12, 20)), "started_on": at.date(),
+                    "ended_on": at.date(), "earned_at": at, "created_at": at,
+                }  # fmt: skip
+
+    return bulk(conn, table, rows())
+
+
+CERTIFICATES = 2000
+
+
+def seed_certificates(conn: Connection, world: World, rng: random.Random) -> int:
+    """Certificates for the first ledger entries (one rendered PDF shared by all: the bytes do not
+    matter to the verify page); their codes go to ``world.certificates``."""
+    from elearn.certificates.document import CertificateDocument
+    from elearn.certificates.models import Certificate, CertificatePdf
+    from elearn.certificates.pdf import render_certificate
+    from elearn.certificates.services import new_code
+    from elearn.reports.models import JpEntry
+
+    ledger = JpEntry.__table__
+    entries = conn.execute(
+        select(ledger.c.user_id, ledger.c.course_id, ledger.c.title, ledger.c.jp, ledger.c.earned_at)
+        .order_by(ledger.c.id)
+        .limit(CERTIFICATES * world.scale)
+    ).all()
+    codes = [new_code() for _ in entries]
+    rows = [
+        {
+            "code": code, "number": f"BENCH/{n:07d}", "user_id": user_id, "course_id": course_id, "name": "Peserta",
+            "nip": None, "unit": None, "position": None, "course_code": "BENCH", "course_title": title, "jp": jp,
+            "completed_at": at, "issued_at": at, "issued_by_id": None, "is_signed": False, "revoked_at": None,
+            "revoked_reason": None, "revoked_by_id": None,
+        }  # fmt: skip
+        for n, (code, (user_id, course_id, title, jp, at)) in enumerate(zip(codes, entries, strict=True), 1)
+    ]
+    count = bulk(conn, Certificate.__table__, rows)
+    sample = rows[0] if rows else None
+    if sample is not None:
+        pdf = render_certificate(
+            CertificateDocument(
+                "BKPSDM", "Peserta", None, None, None, sample["course_title"], "BENCH", sample["jp"],
+                sample["completed_at"].date(), sample["issued_at"].date(), "BENCH/0000001",
+                f"http://127.0.0.1/verify/{sample['code']}", "Penandatangan", None, "Kepala",
+            )  # fmt: skip
+        )
+        ids = conn.execute(select(Certificate.__table__.c.id)).scalars().all()
+        bulk(conn, CertificatePdf.__table__, [{"certificate_id": i, "size": len(pdf), "data": pdf} for i in ids])
+    world.certificates = codes[:1000]
+    return count
+
+
+def seed_coordinator_token(conn: Connection, world: World, rng: random.Random) -> int:
+    """A bearer token for ``koordinator.1`` (the JP report scenario)."""
+    import secrets
+
+    from elearn.accounts.hashing import token_digest
+
+    users = tables()["users"]
+    coordinator = conn.execute(select(users.c.id).where(users.c.username == "koordinator.1")).scalar_one()
+    world.coordinator_token = secrets.token_urlsafe(32)
+    row = {"user_id": coordinator, "token_hash": token_digest(world.coordinator_token), "created_at": utc(1),
+           "expires_at": utc(-30)}  # fmt: skip
+    return bulk(conn, tables()["api_tokens"], [row])
+
+
 #: Run in this order in one transaction; each returns the rows it inserted. A seeder for a new
 #: feature (finished quiz attempts, certificates) is one more function here: see bench/README.md.
 SEEDERS: list[tuple[str, Callable[[Connection, World, random.Random], int]]] = [
@@ -296,6 +381,9 @@ SEEDERS: list[tuple[str, Callable[[Connection, World, random.Random], int]]] = [
     ("enrolments", seed_enrolments),
     ("completions", seed_completions),
     ("tokens", seed_tokens),
+    ("jp ledger", seed_ledger),
+    ("certificates", seed_certificates),
+    ("coordinator token", seed_coordinator_token),
 ]
 
 

@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    _connect_receivers(app)
     _register_blueprints(app)
     _register_commands(app)
 
@@ -71,23 +72,36 @@ def _security_schemes() -> dict[str, Any]:
     return {"bearerAuth": {"type": "http", "scheme": "bearer"}}
 
 
+def _connect_receivers(app: Flask) -> None:
+    """Reactions to lower domains' signals, in order: JP are earned (the ledger) whether or not the
+    course gives a certificate, then the certificate is issued."""
+    from elearn.certificates.services import init_certificates
+    from elearn.reports.ledger import on_course_completed as record_jp
+    from elearn.signals import course_completed
+
+    course_completed.connect(record_jp)
+    init_certificates(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as accounts_pages
     from elearn.api import register_api
     from elearn.catalogue.views import bp as catalogue_pages
+    from elearn.certificates.views import bp as certificate_pages
     from elearn.enrolment.views import bp as enrolment_pages
     from elearn.quizzes.views import bp as quiz_pages
+    from elearn.reports.views import bp as report_pages
 
-    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages):
+    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages, certificate_pages, report_pages):
         app.register_blueprint(blueprint)
     register_api(app)
 
 
 def _register_commands(app: Flask) -> None:
     from elearn.accounts.cli import users
+    from elearn.certificates.cli import certificates
     from elearn.content.cli import content
     from elearn.demo import demo
-    from elearn.sweep import certificates
 
     for group in (users, content, demo, certificates):
         app.cli.add_command(group)

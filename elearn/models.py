@@ -3,6 +3,7 @@
 from elearn.accounts.models import ApiToken, LoginFailure, Unit, User, WebSession
 from elearn.audit.models import AuditEntry
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
+from elearn.certificates.models import Certificate, CertificateCounter, CertificatePdf
 from elearn.content.models import RenderedHtml
 from elearn.core.models import RateCounter, Revision
 from elearn.enrolment.models import Enrolment
@@ -17,6 +18,7 @@ from elearn.quizzes.models import (
     QuizOverride,
     QuizResult,
 )
+from elearn.reports.models import Evidence, ExternalRecord, JpEntry
 
 __all__ = [
     "AnswerChoice",
@@ -24,9 +26,15 @@ __all__ = [
     "AuditEntry",
     "Attempt",
     "AttemptAnswer",
+    "Certificate",
+    "CertificateCounter",
+    "CertificatePdf",
     "Course",
     "CourseInstructor",
     "Enrolment",
+    "Evidence",
+    "ExternalRecord",
+    "JpEntry",
     "Lesson",
     "LessonCompletion",
     "LoginFailure",

@@ -214,8 +214,16 @@ def nav_items() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user: (endpoint, label)."""
     from elearn.catalogue.queries import roles_of
 
-    items = [("catalogue.index", _("Katalog")), ("catalogue.my_courses", _("Kursus saya"))]
+    items = [
+        ("catalogue.index", _("Katalog")),
+        ("catalogue.my_courses", _("Kursus saya")),
+        ("reports.my_jp", _("JP saya")),
+        ("certificates.mine", _("Sertifikat")),
+    ]
+    roles = set(roles_of(current_user)) if current_user.is_authenticated else set()
     # Anyone a course names as instructor manages it, whatever their account's role.
-    if current_user.is_authenticated and set(roles_of(current_user)) & {"instructor", "coordinator", "admin"}:
+    if roles & {"instructor", "coordinator", "admin"}:
         items.append(("enrolment.manage", _("Kelola")))
+    if roles & {"coordinator", "admin"}:
+        items.append(("reports.index", _("Laporan")))
     return items

@@ -9,6 +9,7 @@ import marshmallow as ma
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
 from elearn.catalogue.queries import live_course
+from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.core.time import iso
 from elearn.progress.access import course_access
@@ -164,12 +165,13 @@ def get_course(code: str) -> dict[str, Any]:
 @blp.response(200, ProgressSchema)
 def get_progress(code: str) -> dict[str, Any]:
     """The caller's progress in a course (zero when not enrolled)."""
-    progress = progress_of(course_access(api_user(), live_course(code)))
+    course = live_course(code)
+    progress = progress_of(course_access(api_user(), course))
     return {
         "percent": progress.percent,
         "completed_items": progress.completed_items,
         "total_items": progress.total_items,
         "completed": progress.completed,
         "completed_at": iso(progress.completed_at),
-        "certificate": None,  # certificates come with their own issue
+        "certificate": certificate_code(api_user().id, course.id) if progress.completed else None,
     }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.models import Course, MediaFile
 from elearn.catalogue.queries import live_course
+from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
 from elearn.extensions import db
@@ -50,8 +51,17 @@ def course(code: str) -> Any:
     """A course's outline, with the enrolment form or the learner's progress."""
     from elearn.enrolment.forms import EnrolForm
 
-    access = course_access(current_user, live_course(code))
-    return render_template("catalogue/course.html", access=access, next_item=continue_item(access), form=EnrolForm())
+    course = live_course(code)
+    access = course_access(current_user, course)
+    completed = access.enrolment is not None and access.enrolment.completed_at is not None
+    certificate = certificate_code(current_user.id, course.id) if completed else None
+    return render_template(
+        "catalogue/course.html",
+        access=access,
+        next_item=continue_item(access),
+        form=EnrolForm(),
+        certificate=certificate,
+    )
 
 
 @bp.get("/lessons/<int:lesson_id>")

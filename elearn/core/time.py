@@ -30,3 +30,17 @@ def iso(value: dt.datetime | None) -> str | None:
 def local_date(value: dt.datetime, timezone: str) -> dt.date:
     """The calendar date of ``value`` in the deployment's time zone."""
     return value.astimezone(ZoneInfo(timezone)).date()
+
+
+def year_bounds(year: int, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """``[start, end)`` of calendar ``year`` in ``timezone``, as UTC instants: reports filter plain
+    UTC timestamps with them instead of converting zones in SQL."""
+    zone = ZoneInfo(timezone)
+    start = dt.datetime(year, 1, 1, tzinfo=zone).astimezone(dt.UTC)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=zone).astimezone(dt.UTC)
+    return start, end
+
+
+def start_of_day(day: dt.date, timezone: str) -> dt.datetime:
+    """The UTC instant at which ``day`` starts in ``timezone``."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone)).astimezone(dt.UTC)

@@ -1,7 +1,7 @@
 """content revisions
 
 Revision ID: f1c495dfd04b
-Revises: 5645f0ddbfcc
+Revises: 8976906365bc
 Create Date: 2026-12-02 06:59:57.624734
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1c495dfd04b'
-down_revision = '5645f0ddbfcc'
+down_revision = '8976906365bc'
 branch_labels = None
 depends_on = None
 

@@ -40,6 +40,11 @@ def test_production_turns_on_secure_cookies_and_hsts(tmp_path: Path) -> None:
         ({"ELEARN_DATABASE_URL": "mysql://x"}, "ELEARN_DATABASE_URL must be an SQLite or PostgreSQL URL"),
         ({"ELEARN_BASE_URL": "ftp://x"}, "ELEARN_BASE_URL must start with"),
         ({"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "short"}, "at least 32 characters"),
+        ({"ELEARN_CERT_NUMBER_PATTERN": "{course}/{seq:06}"}, "ELEARN_CERT_NUMBER_PATTERN .* must contain"),
+        ({"ELEARN_CERT_NUMBER_PATTERN": "{nomor}/{year}/{seq}"}, "unknown field"),
+        ({"ELEARN_CERT_SIGNING_P12": "/nonexistent/ttd.p12"}, "ELEARN_CERT_SIGNING_P12 .* is not a readable file"),
+        ({"ELEARN_CERT_SIGNING_PASSPHRASE": "rahasia"}, "ELEARN_CERT_SIGNING_PASSPHRASE is set but"),
+        ({"ELEARN_EVIDENCE_MAX_KB": "10"}, "ELEARN_EVIDENCE_MAX_KB must be a whole number"),
     ],
 )
 def test_bad_values_are_refused_with_a_message_naming_the_variable(
