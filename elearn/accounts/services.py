@@ -19,6 +19,7 @@ from elearn.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem_code
 from elearn.accounts.throttle import PASSWORD_CHECKS_PER_CLIENT, Reservation, get_throttle
 from elearn.core.database import chunks
 from elearn.core.limits import allowed
+from elearn.core.revisions import CONTENT, remember, revision_of
 from elearn.core.time import now
 from elearn.errors import DomainError, Invalid, TooManyAttempts
 from elearn.extensions import db
@@ -118,13 +119,15 @@ def user_for_web_session(token: str) -> User | None:
     """The active user of a live web session, in one query; None when it ended or expired."""
     if not token or len(token) > 100:
         return None
-    user = db.session.scalar(
-        select(User)
+    found = db.session.execute(
+        select(User, revision_of(CONTENT))
         .join(WebSession, WebSession.user_id == User.id)
         .where(WebSession.token_hash == hashing.token_digest(token), WebSession.expires_at > now())
-    )
-    if user is None or not user.is_active:
+    ).first()
+    if found is None or not found[0].is_active:
         return None
+    user, revision = found
+    remember(CONTENT, revision)  # the hot paths' caches need it: read in the same round trip
     user.session_token = token
     return user
 
@@ -158,11 +161,18 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a valid, unexpired token belongs to, else None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hashing.token_digest(token)))
-    if row is None or row.expires_at <= now() or not row.user.is_active:
+    """The active user a valid, unexpired token belongs to, else None (one query)."""
+    if len(token) > 100:
         return None
-    return row.user
+    found = db.session.execute(
+        select(User, ApiToken.expires_at, revision_of(CONTENT))
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hashing.token_digest(token))
+    ).first()
+    if found is None or found[1] <= now() or not found[0].is_active:
+        return None
+    remember(CONTENT, found[2])  # the hot paths' caches need it: read in the same round trip
+    return found[0]
 
 
 def revoke_token(token: str) -> None:

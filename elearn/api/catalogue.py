@@ -8,7 +8,7 @@ import marshmallow as ma
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
-from elearn.catalogue.queries import live_course
+from elearn.catalogue.structure import live_structure
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.core.time import iso
@@ -140,8 +140,9 @@ def list_courses(args: dict[str, str]) -> dict[str, Any]:
 @blp.response(200, CourseDetailSchema)
 def get_course(code: str) -> dict[str, Any]:
     """A course with its modules and items in order; marks are the caller's."""
-    course = live_course(code)
-    access = course_access(api_user(), course)
+    structure = live_structure(code)
+    course = structure.course
+    access = course_access(api_user(), structure)
     body = summary_body(CourseSummary.of_outline(course, access.outline, access.enrolment))
     body["description_html"] = course.description_html
     body["modules"] = [
@@ -165,8 +166,9 @@ def get_course(code: str) -> dict[str, Any]:
 @blp.response(200, ProgressSchema)
 def get_progress(code: str) -> dict[str, Any]:
     """The caller's progress in a course (zero when not enrolled)."""
-    course = live_course(code)
-    progress = progress_of(course_access(api_user(), course))
+    structure = live_structure(code)
+    course = structure.course
+    progress = progress_of(course_access(api_user(), structure))
     return {
         "percent": progress.percent,
         "completed_items": progress.completed_items,

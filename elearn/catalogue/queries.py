@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from elearn.accounts.models import User
 from elearn.accounts.roles import ROLES
-from elearn.catalogue.models import Course, CourseInstructor
+from elearn.catalogue.models import Course
+from elearn.catalogue.structure import snapshot
 from elearn.errors import NotFound
 from elearn.extensions import db
 
@@ -16,10 +17,8 @@ def roles_of(user: User) -> list[str]:
     """Every role ``user`` holds: learner always, their granted role, and
     instructor when a course names them."""
     held = {"learner", user.role}
-    if "instructor" not in held:
-        named = db.session.scalar(select(exists().where(CourseInstructor.username == user.username)))
-        if named:
-            held.add("instructor")
+    if "instructor" not in held and snapshot().teaches_any(user.username):
+        held.add("instructor")
     return [role for role in ROLES if role in held]
 
 

@@ -146,6 +146,18 @@ def snapshot() -> Snapshot:
         return _snapshot
 
 
+def live_structure(code: str) -> CourseStructure:
+    """The live course ``code`` (any letter case) from the cached structure, else ``NotFound``."""
+    from flask_babel import gettext as _
+
+    from elearn.errors import NotFound
+
+    found = snapshot().by_code.get(code.strip().upper()) if len(code) <= 64 else None
+    if found is None:
+        raise NotFound(_("Kursus tidak ditemukan."))
+    return found
+
+
 def forget() -> None:
     """Drop this process's snapshot (tests that change rows behind the loader's back)."""
     global _snapshot

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.models import Course, MediaFile
-from elearn.catalogue.queries import live_course
+from elearn.catalogue.structure import live_structure
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
@@ -51,8 +51,9 @@ def course(code: str) -> Any:
     """A course's outline, with the enrolment form or the learner's progress."""
     from elearn.enrolment.forms import EnrolForm
 
-    course = live_course(code)
-    access = course_access(current_user, course)
+    structure = live_structure(code)
+    course = structure.course
+    access = course_access(current_user, structure)
     completed = access.enrolment is not None and access.enrolment.completed_at is not None
     certificate = certificate_code(current_user.id, course.id) if completed else None
     return render_template(
@@ -82,7 +83,7 @@ def continue_course(code: str) -> Any:
     """Where the learner left off: the first unlocked item not done yet, else the course page."""
     from flask import redirect, url_for
 
-    item = continue_item(course_access(current_user, live_course(code)))
+    item = continue_item(course_access(current_user, live_structure(code)))
     if item is None:
         return redirect(url_for("catalogue.course", code=code))
     if item.row.type == "lesson":

@@ -83,4 +83,7 @@ def test_hot_paths_query_count_does_not_grow_with_courses_modules_lessons_or_enr
     _empty_all_tables()
     large = run_hot_paths(app, tmp_path / "large", make_user, token_for, login, count_queries, size=5)
     assert small == large
-    assert max(small.values()) <= 14, small
+    writes = {"api lesson (first view, writes progress)"}
+    # The budget of the speed issue: 4 queries a read, 6 with its write (today 2 and 6).
+    assert all(n <= 4 for path, n in small.items() if path not in writes), small
+    assert all(small[path] <= 6 for path in writes), small
