@@ -379,9 +379,7 @@ class QuestionSync:
         db.session.flush()  # one round trip gives every new question its id
         for row, question, content, digest in created:
             self._add_version(row, 1, question, content, digest)
-        _archive(
-            [q for q, _digest in current], seen, self.tally, lambda q: self._name(q.quiz_id, q.key, q.position)
-        )
+        _archive([q for q, _digest in current], seen, self.tally, lambda q: self._name(q.quiz_id, q.key, q.position))
 
     def _update_one(self, found: tuple[Question, str], position: int, spec: QuestionSpec) -> Question:
         row, current_digest = found
