@@ -43,6 +43,7 @@ class Settings:
     iframe_hosts: tuple[str, ...] = field(default_factory=tuple)
     session_hours: int = 168
     trusted_proxies: int = 0
+    instructors_create_courses: bool = False
 
     def flask_config(self) -> dict[str, Any]:
         """The Flask config mapping these settings stand for."""
@@ -71,6 +72,7 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": None,
             "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
             "ELEARN_TRUSTED_PROXIES": self.trusted_proxies,
+            "ELEARN_INSTRUCTORS_CREATE_COURSES": self.instructors_create_courses,
             "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
@@ -94,6 +96,7 @@ SETTING_NAMES = frozenset(
         "ELEARN_IFRAME_HOSTS",
         "ELEARN_SESSION_HOURS",
         "ELEARN_TRUSTED_PROXIES",
+        "ELEARN_INSTRUCTORS_CREATE_COURSES",
     }
 )
 
@@ -131,6 +134,19 @@ def _int(values: Mapping[str, str], name: str, default: int, low: int, high: int
     if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
     return int(raw)
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _bool(values: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = values.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE + _FALSE:
+        raise ConfigError(f"{name} must be true or false (also 1/0, yes/no, on/off), got {raw!r}")
+    return raw in _TRUE
 
 
 def _timezone(values: Mapping[str, str]) -> str:
@@ -205,4 +221,5 @@ def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
         iframe_hosts=hosts,
         session_hours=_int(values, "ELEARN_SESSION_HOURS", 168, 1, 24 * 90),
         trusted_proxies=_int(values, "ELEARN_TRUSTED_PROXIES", 0, 0, 5),
+        instructors_create_courses=_bool(values, "ELEARN_INSTRUCTORS_CREATE_COURSES", False),
     )
