@@ -42,6 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["ELEARN_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
+    from elearn.web import apply_body_limit
+
+    app.before_request(apply_body_limit)  # before CSRFProtect's hook reads (and so limits) a form
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -76,9 +79,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.api import register_api
     from elearn.catalogue.views import bp as catalogue_pages
     from elearn.enrolment.views import bp as enrolment_pages
+    from elearn.publishing.views import bp as publishing_pages
     from elearn.quizzes.views import bp as quiz_pages
 
-    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages):
+    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages, publishing_pages):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -7,6 +7,7 @@ from elearn.content.models import RenderedHtml
 from elearn.core.models import RateCounter
 from elearn.enrolment.models import Enrolment
 from elearn.progress.models import LessonCompletion
+from elearn.publishing.models import CourseUpload
 from elearn.quizzes.models import (
     AnswerChoice,
     Attempt,
@@ -25,6 +26,7 @@ __all__ = [
     "Attempt",
     "AttemptAnswer",
     "Course",
+    "CourseUpload",
     "CourseInstructor",
     "Enrolment",
     "Lesson",

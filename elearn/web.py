@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Flask,
@@ -43,6 +44,28 @@ def content_security_policy(iframe_hosts: tuple[str, ...]) -> str:
     """The CSP of every page: no inline script; frames only from the iframe allow-list."""
     frames = " ".join(f"https://{host}" for host in iframe_hosts) or "'none'"
     return f"{CSP}; frame-src {frames}"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def body_limit(size: int) -> Callable[[F], F]:
+    """Let a view read a body of up to ``size`` bytes (a course ZIP) instead of ``MAX_CONTENT_LENGTH``."""
+
+    def mark(view: F) -> F:
+        view.elearn_body_limit = size  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def apply_body_limit() -> None:
+    """Raise this request's body limit for a view marked with ``body_limit`` (registered before
+    CSRFProtect's hook, which is the first to read a form)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    size = getattr(view, "elearn_body_limit", None)
+    if size is not None and request.method == "POST":
+        request.max_content_length = size
 
 
 def init_web(app: Flask) -> None:

@@ -21,6 +21,7 @@ class AuditEntry(IdMixin, Base):
         Index("ix_audit_entries_at", "at"),
         Index("ix_audit_entries_action_at", "action", "at"),
         Index("ix_audit_entries_target", "target_type", "target_id"),
+        Index("ix_audit_entries_actor_username_at", "actor_username", "at"),
     )
 
     at: Mapped[dt.datetime] = mapped_column(default=now)
