@@ -38,6 +38,8 @@ from elearn.publishing.sandbox import DEFAULT_PROCESS_LIMITS, SandboxFailed, che
 
 #: What an uploaded ZIP may be and hold (content/upload.py).
 UPLOAD_LIMITS = DEFAULT_LIMITS
+#: What the checking child may use (publishing/sandbox.py).
+CHECK_LIMITS = DEFAULT_PROCESS_LIMITS
 
 
 class UploadProblems(Invalid):
@@ -88,7 +90,7 @@ def check_course_zip(data: bytes, filename: str) -> CheckedCourse:
     hosts = tuple(current_app.config["ELEARN_IFRAME_HOSTS"])
     with tempfile.TemporaryDirectory(prefix="elearn-check-") as workdir:
         try:
-            outcome = check_in_child(data, Path(workdir), filename=filename, iframe_hosts=hosts)
+            outcome = check_in_child(data, Path(workdir), filename=filename, iframe_hosts=hosts, limits=CHECK_LIMITS)
         except SandboxFailed as failed:
             raise UploadProblems(_sandbox_message(failed)) from failed
     if outcome.refused:
@@ -110,7 +112,7 @@ def _issues_message(count: int) -> str:
 
 
 def _sandbox_message(failed: SandboxFailed) -> str:
-    limits = DEFAULT_PROCESS_LIMITS
+    limits = CHECK_LIMITS
     if failed.reason == "time":
         return _(
             "Pemeriksaan kursus ini melebihi %(s)d detik dan dihentikan. Kecilkan kursusnya atau muat lewat "

@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import TestResponse, encode_multipart
 
 from tests.factories import csrf_from
 
@@ -36,14 +37,21 @@ def demo_course(tmp_path: Path, name: str = "nilai-berakhlak") -> Path:
     return target
 
 
+def multipart(fields: dict[str, str], file: tuple[str, bytes, str]) -> tuple[bytes, str]:
+    """A multipart body built in memory (the test client would spool a large one to a temporary
+    file it never closes); returns the body and its content type."""
+    name, data, filename = file
+    boundary, body = encode_multipart(
+        MultiDict({**fields, name: FileStorage(io.BytesIO(data), filename=filename)}), boundary="elearn-test-boundary"
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def post_upload(client: FlaskClient, data: bytes, filename: str = "kursus.zip") -> TestResponse:
     """Post ``data`` to the upload page with the page's own CSRF token."""
     token = csrf_from(client, "/manage/uploads")
-    return client.post(
-        "/manage/uploads",
-        data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
-    )
+    body, content_type = multipart({"csrf_token": token}, ("file", data, filename))
+    return client.post("/manage/uploads", data=body, content_type=content_type)
 
 
 def issue_lines(page: str) -> list[str]:
