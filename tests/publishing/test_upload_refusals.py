@@ -7,7 +7,7 @@ import io
 import random
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,12 +67,12 @@ def admin_client(
 
 
 @pytest.fixture
-def temp_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def temp_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every temporary folder of the request is made here (so a test can see what was unpacked)."""
     root = tmp_path / "tmp"
     root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(root))
-    yield root
+    return root
 
 
 def nothing_written() -> bool:
