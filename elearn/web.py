@@ -230,10 +230,19 @@ def current_locale() -> str:
 
 def nav_items() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user: (endpoint, label)."""
-    from elearn.catalogue.queries import roles_of
+    from elearn.catalogue.queries import teaches_a_course
+    from elearn.publishing.services import opens_uploads
 
     items = [("catalogue.index", _("Katalog")), ("catalogue.my_courses", _("Kursus saya"))]
+    if not current_user.is_authenticated:
+        return items
     # Anyone a course names as instructor manages it, whatever their account's role.
-    if current_user.is_authenticated and set(roles_of(current_user)) & {"instructor", "coordinator", "admin"}:
+    teaching = teaches_a_course(current_user.username)
+    if teaching or current_user.role in ("instructor", "coordinator", "admin"):
         items.append(("enrolment.manage", _("Kelola")))
+    if opens_uploads(current_user, teaching):
+        items.append(("publishing.uploads", _("Unggah kursus")))
+    if current_user.role in ("admin", "coordinator"):
+        items.append(("people.people", _("Administrasi")))
+    items.append(("accounts.account", _("Akun")))
     return items

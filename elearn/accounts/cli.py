@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup
 
 from elearn.accounts import services
-from elearn.accounts.csvrows import parse_users_csv
+from elearn.accounts.csvrows import errors_by_line, parse_users_csv
 from elearn.accounts.roles import ROLES
 from elearn.extensions import db
 
@@ -28,16 +28,6 @@ def _fail(errors: list[str]) -> None:
     sys.exit(1)
 
 
-def _by_line(errors: list[str], path: str) -> list[str]:
-    """Errors in file order (each starts with ``path:LINE:``)."""
-
-    def line(error: str) -> int:
-        number = error.removeprefix(f"{path}:").split(":", 1)[0]
-        return int(number) if number.isdigit() else 0
-
-    return sorted(errors, key=line)
-
-
 @users.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_command(file: str) -> None:
@@ -49,7 +39,7 @@ def import_command(file: str) -> None:
     rows, errors = parse_users_csv(Path(file).read_bytes(), file)
     errors += services.nip_conflicts(rows, file)  # every error at once: the file's and the database's
     if errors:
-        _fail(_by_line(errors, file))
+        _fail(errors_by_line(errors, file))
     try:
         created, updated, generated = services.import_users(rows, file)
     except services.ImportFailed as failure:

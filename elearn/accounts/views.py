@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -112,3 +112,30 @@ def set_language() -> Any:
             current_user.locale = form.locale.data
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.get("/account")
+@login_required
+def account() -> Any:
+    """The signed-in person's account: their profile, password, and their data to download."""
+    return render_template("accounts/account.html", user=current_user)
+
+
+@bp.get("/account/export")
+@login_required
+def export_data() -> Any:
+    """Everything elearn holds about the signed-in person, as one JSON file (UU 27/2022)."""
+    return personal_data_response(current_user)
+
+
+def personal_data_response(user: Any) -> Response:
+    """The personal-data export of ``user`` as a JSON attachment that no cache keeps."""
+    from elearn.core.owndata import personal_data, to_json
+    from elearn.core.time import now
+
+    moment = now()
+    response = Response(to_json(personal_data(user, moment)), mimetype="application/json")
+    name = f"elearn-data-{user.username}-{moment:%Y%m%d}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -16,11 +16,14 @@ def roles_of(user: User) -> list[str]:
     """Every role ``user`` holds: learner always, their granted role, and
     instructor when a course names them."""
     held = {"learner", user.role}
-    if "instructor" not in held:
-        named = db.session.scalar(select(exists().where(CourseInstructor.username == user.username)))
-        if named:
-            held.add("instructor")
+    if "instructor" not in held and teaches_a_course(user.username):
+        held.add("instructor")
     return [role for role in ROLES if role in held]
+
+
+def teaches_a_course(username: str) -> bool:
+    """Whether any course names ``username`` among its instructors (one indexed query)."""
+    return bool(db.session.scalar(select(exists().where(CourseInstructor.username == username))))
 
 
 def live_course(code: str) -> Course:

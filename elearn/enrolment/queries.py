@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import TypeVarTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
-from elearn.accounts.models import Unit, User
+from elearn.accounts.models import User
+from elearn.accounts.queries import within_unit_tree
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone
 from elearn.enrolment.models import Enrolment
@@ -40,11 +41,9 @@ class EnrolmentPage:
 
 
 def _within_units(query: Select[*Ts], actor: Actor) -> Select[*Ts]:
-    """Only people of the actor's unit and the units below it (``query`` selects from users)."""
-    scope = actor.unit_path or "\x00"  # a coordinator without a unit sees nobody
-    return query.join(Unit, Unit.id == User.unit_id).where(
-        or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
-    )
+    """Only people of the actor's unit and the units below it (``query`` selects from users);
+    a coordinator without a unit sees nobody."""
+    return within_unit_tree(query, actor.unit_path)
 
 
 def list_enrolments(

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from elearn.accounts.models import User
 from elearn.audit import services as audit
-from elearn.catalogue.models import Course, CourseInstructor
+from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor
+from elearn.catalogue.queries import teaches_a_course
 from elearn.content.loading import load_courses, parse_tree
 from elearn.content.renders import cache_of
 from elearn.content.specs import CourseSpec
@@ -65,9 +66,10 @@ def instructors_create() -> bool:
     return bool(current_app.config.get("ELEARN_INSTRUCTORS_CREATE_COURSES"))
 
 
-def opens_uploads(user: User) -> bool:
-    """Whether ``user`` may use the upload page at all."""
-    teaching = bool(db.session.scalar(select(exists().where(CourseInstructor.username == user.username))))
+def opens_uploads(user: User, teaching: bool | None = None) -> bool:
+    """Whether ``user`` may use the upload page at all (``teaching``: whether a course names them, if known)."""
+    if teaching is None:
+        teaching = teaches_a_course(user.username)
     return policy.opens_uploads(actor_of(user), teaches_a_course=teaching, instructors_create=instructors_create())
 
 
