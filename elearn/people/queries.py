@@ -71,7 +71,9 @@ class UnitRow:
 
 def unit_tree() -> list[UnitRow]:
     """Every unit in tree order (by path), in two queries."""
-    counts = dict(db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id)).tuples())
+    counts: dict[int | None, int] = {
+        unit_id: n for unit_id, n in db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id))
+    }
     # By path segments: a plain sort of paths would put "Dinas Kesehatan" between "Dinas" and "Dinas/Bidang".
     units = sorted(db.session.scalars(select(Unit)), key=lambda unit: unit.path.split("/"))
     return [UnitRow(unit, unit.path.count("/"), counts.get(unit.id, 0)) for unit in units]
