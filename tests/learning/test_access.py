@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-
 from sqlalchemy import select
 
 from elearn.accounts.models import Unit, User

@@ -137,9 +137,13 @@ def test_a_reupload_previews_updates_and_archives_by_name(
     course = demo_course(tmp_path)
     publish(client, int(post_upload(client, zip_folder(course)).headers["Location"].rsplit("/", 1)[-1]))
     (course / "03-penerapan" / "02-refleksi-diri.quiz.md").unlink()
-    write(course / "02-integritas" / "03-whistleblowing.md", "# Whistleblowing\n\nIsi baru.\n")
+    write(course / "02-integritas" / "03-whistleblowing.md", "---\ntitle: Melapor\nid: ba-whistleblowing\n---\nBaru.\n")
     response = post_upload(client, zip_folder(course))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "integritas/whistleblowing" in page
-    assert "penerapan/refleksi-diri" in page
+    names = {
+        outcome: re.findall(r'<span class="muted">\w+</span> ([^<]+)</li>', section)
+        for outcome, section in re.findall(r"<summary>(\w[\w ]*) \(\d+\)</summary>\s*<ul>(.*?)</ul>", page, re.S)
+    }
+    assert names["Diperbarui"] == ["ba-whistleblowing"]
+    assert "penerapan/refleksi-diri" in names["Diarsipkan"]
     assert "Kursus yang sudah ada" in page

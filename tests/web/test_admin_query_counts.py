@@ -13,7 +13,14 @@ from elearn.audit import services as audit
 from elearn.extensions import db
 from elearn.publishing.models import CourseUpload
 
-PAGES = ["/admin/users", "/admin/users?q=orang", "/admin/audit", "/admin/audit?action=user", "/manage/uploads", "/admin/units"]
+PAGES = [
+    "/admin/users",
+    "/admin/users?q=orang",
+    "/admin/audit",
+    "/admin/audit?action=user",
+    "/manage/uploads",
+    "/admin/units",
+]
 
 
 def grow(make_user: Callable[..., User], admin: User, start: int, n: int) -> None:
