@@ -86,7 +86,8 @@ def person(user_id: int) -> Any:
     """Edit a person's name, email, position, unit and role; reset, deactivate, reactivate."""
     actor = services.administrator(current_user)
     found = services.visible_person(current_user, user_id)
-    form = PersonForm(obj=found, unit=found.unit_path)
+    current = {"name": found.name, "email": found.email, "position": found.position, "role": found.role}
+    form = PersonForm(data={**current, "unit": found.unit_path})
     form.offer_roles(grantable_roles(actor))
     status = 200
     if form.validate_on_submit():
