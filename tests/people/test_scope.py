@@ -96,6 +96,7 @@ def test_a_coordinator_may_not_make_anyone_admin(org: Org, as_user: AsUser) -> N
     client = as_user(org.coordinator)
     page = client.get(f"/admin/users/{org.teacher.id}").get_data(as_text=True)
     assert 'value="admin"' not in page and 'value="coordinator"' in page
+    assert f'name="unit" type="text" value="{DISDIK}"' in page and 'value="Budi Santoso"' in page
     response = post(client, f"/admin/users/{org.teacher.id}", edit_form(org.teacher, role="admin"))
     assert response.status_code == 422
     db.session.expire_all()
