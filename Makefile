@@ -61,7 +61,9 @@ lint: install-test
 		elearn/quizzes/scoring.py elearn/quizzes/questions.py elearn/quizzes/question_kind.py \
 		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py \
 		elearn/certificates/document.py elearn/certificates/pdf.py elearn/certificates/fonts.py \
-		elearn/certificates/fitting.py elearn/certificates/signing.py
+		elearn/certificates/fitting.py elearn/certificates/signing.py \
+		elearn/publishing/sandbox.py elearn/publishing/policy.py elearn/publishing/preview.py \
+		elearn/people/policy.py elearn/core/owndata.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations

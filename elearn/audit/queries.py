@@ -33,7 +33,7 @@ class AuditPage:
     per_page: int
 
 
-def _filtered(criteria: AuditFilter, timezone: str) -> Select[tuple[AuditEntry]]:
+def _filtered(criteria: AuditFilter, timezone: str) -> Select[AuditEntry]:
     query = select(AuditEntry)
     if criteria.action:
         # "user" matches every user.* action; "user.role" exactly that one.

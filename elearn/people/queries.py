@@ -26,7 +26,7 @@ class PeoplePage:
     per_page: int
 
 
-def in_scope(query: Select[tuple[User]], actor: Actor) -> Select[tuple[User]]:
+def in_scope(query: Select[User], actor: Actor) -> Select[User]:
     """Only the people ``actor`` administers (``query`` selects users): admins everyone; a coordinator
     their unit subtree, without admins and without themselves (``people.policy.sees_person`` in SQL)."""
     if actor.is_admin:
