@@ -11,6 +11,7 @@ import click
 from flask.cli import AppGroup
 
 from elearn.accounts import services
+from elearn.audit import services as audit
 from elearn.accounts.csvrows import errors_by_line, parse_users_csv
 from elearn.accounts.roles import ROLES
 from elearn.extensions import db
@@ -40,11 +41,23 @@ def import_command(file: str) -> None:
     errors += services.nip_conflicts(rows, file)  # every error at once: the file's and the database's
     if errors:
         _fail(errors_by_line(errors, file))
+    existing = set(services.existing_usernames([row.username for row in rows]))
     try:
         created, updated, generated = services.import_users(rows, file)
     except services.ImportFailed as failure:
         _fail(failure.errors)
         return
+    audit.record(
+        None,
+        "user.import",
+        target_type="file",
+        target_id=file,
+        summary=f"command line: {created} created, {updated} updated",
+        details={
+            "created": [row.username for row in rows if row.username not in existing][:1000],
+            "updated": [row.username for row in rows if row.username in existing][:1000],
+        },
+    )
     db.session.commit()
     for username, password in generated:
         click.echo(f"{username},{password}")
@@ -80,11 +93,19 @@ def create_command(
     rows, errors = parse_users_csv(buffer.getvalue().encode(), "<args>")
     if errors:
         _fail([error.replace("<args>:2: ", "").replace("<args>:1: ", "") for error in errors])
+    is_new = not services.existing_usernames([rows[0].username])
     try:
         user, generated = services.create_user(rows[0])
     except services.ImportFailed as failure:
         _fail([error.replace("<command line>:2: ", "") for error in failure.errors])
         return
+    audit.record(
+        None,
+        "user.create" if is_new else "user.update",
+        target_type="user",
+        target_id=user.username,
+        summary=f"command line: {user.username} ({user.role}) in {user.unit_path or '-'}",
+    )
     db.session.commit()
     if generated:
         click.echo(f"{user.username},{generated}")
