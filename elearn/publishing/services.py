@@ -186,9 +186,10 @@ def receive_upload(user: User, data: bytes, filename: str) -> CourseUpload:
     return upload
 
 
-def visible_upload(user: User, upload_id: int) -> CourseUpload:
-    """An upload ``user`` may see (admins: all; others: their own), else ``NotFound``."""
-    upload = db.session.get(CourseUpload, upload_id)
+def visible_upload(user: User, upload_id: int, *, lock: bool = False) -> CourseUpload:
+    """An upload ``user`` may see (admins: all; others: their own), else ``NotFound``; ``lock`` holds its
+    row until the transaction ends (PostgreSQL), so two presses of Publish load it once."""
+    upload = db.session.get(CourseUpload, upload_id, with_for_update=lock)
     if upload is None or not policy.sees_upload(actor_of(user), upload.uploaded_by_id):
         raise NotFound(_("Unggahan tidak ditemukan."))
     return upload
@@ -196,7 +197,7 @@ def visible_upload(user: User, upload_id: int) -> CourseUpload:
 
 def publish_upload(user: User, upload_id: int) -> CourseUpload:
     """Load a kept upload in the caller's transaction, exactly as ``elearn content load`` would."""
-    upload = visible_upload(user, upload_id)
+    upload = visible_upload(user, upload_id, lock=True)
     if upload.status == PUBLISHED:
         raise Conflict(_("Unggahan ini sudah diterbitkan."))
     checked = check_course_zip(upload.data, upload.filename)
