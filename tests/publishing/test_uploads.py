@@ -76,14 +76,42 @@ def test_a_course_at_the_root_of_the_zip_is_named_after_the_file(
     assert all(line.startswith("Kursus-BerAKHLAK-v2/") for line in issue_lines(page))
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every content table, in id (or key) order."""
-    tables = {}
-    for model in CONTENT_MODELS:
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every content table, with surrogate ids replaced by what they stand for (PostgreSQL
+    sequences do not roll back, so the preview's undone dry run moves the ids a publish gets)."""
+    natural: dict[str, dict[int, Any]] = {}
+
+    def rows(model: type) -> list[dict[str, Any]]:
         table = model.__table__  # type: ignore[attr-defined]
-        order = list(table.primary_key.columns)
-        tables[table.name] = [tuple(row) for row in db.session.execute(select(table).order_by(*order))]
-    return tables
+        return [dict(row._mapping) for row in db.session.execute(select(table))]
+
+    tables = {model.__tablename__: rows(model) for model in CONTENT_MODELS}  # type: ignore[attr-defined]
+    natural["courses"] = {r["id"]: r["code"] for r in tables["courses"]}
+    natural["modules"] = {r["id"]: (natural["courses"][r["course_id"]], r["slug"]) for r in tables["modules"]}
+    natural["lessons"] = {r["id"]: (natural["courses"][r["course_id"]], r["key"]) for r in tables["lessons"]}
+    natural["quizzes"] = {r["id"]: (natural["modules"][r["module_id"]], r["slug"]) for r in tables["quizzes"]}
+    natural["questions"] = {r["id"]: (natural["quizzes"][r["quiz_id"]], r["key"]) for r in tables["questions"]}
+    natural["question_versions"] = {
+        r["id"]: (natural["questions"][r["question_id"]], r["number"]) for r in tables["question_versions"]
+    }
+    natural["media_files"] = {r["id"]: r["path"] for r in tables["media_files"]}
+    references = {"course_id": "courses", "module_id": "modules", "quiz_id": "quizzes", "question_id": "questions"}
+    lesson_link = re.compile(r"/lessons/(\d+)")
+    plain: dict[str, list[dict[str, Any]]] = {}
+    for name, found in tables.items():
+        converted = []
+        for row in found:
+            row = dict(row)
+            if "id" in row and name in natural:
+                row["id"] = natural[name][row["id"]]
+            for column, target in references.items():
+                if column in row:
+                    row[column] = natural[target][row[column]]
+            if name == "lessons":
+                row["html"] = lesson_link.sub(lambda m: f"/lessons/{natural['lessons'][int(m.group(1))]}", row["html"])
+            converted.append(row)
+        plain[name] = sorted(converted, key=repr)
+    return plain
 
 
 def test_a_fixed_upload_previews_then_publishes_exactly_as_content_load(
