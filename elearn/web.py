@@ -60,11 +60,11 @@ def body_limit(size: int) -> Callable[[F], F]:
 
 
 def apply_body_limit() -> None:
-    """Raise this request's body limit for a view marked with ``body_limit`` (registered before
-    CSRFProtect's hook, which is the first to read a form)."""
+    """Raise this request's body limit for a view marked with ``body_limit``, for a signed-in caller
+    (registered before CSRFProtect's hook, which is the first to read a form)."""
     view = current_app.view_functions.get(request.endpoint or "")
     size = getattr(view, "elearn_body_limit", None)
-    if size is not None and request.method == "POST":
+    if size is not None and request.method == "POST" and current_user.is_authenticated:
         request.max_content_length = size
 
 

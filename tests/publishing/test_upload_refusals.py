@@ -164,3 +164,9 @@ def test_a_check_that_needs_too_much_memory_is_stopped(
     assert response.status_code == 422
     assert "memori" in field_error(response.get_data(as_text=True))
     assert list(temp_root.iterdir()) == [] and nothing_written()
+
+
+def test_a_large_body_from_someone_signed_out_is_refused_unread(app: Flask, client: FlaskClient) -> None:
+    token = csrf_from(client, "/login")
+    body, content_type = multipart({"csrf_token": token}, ("file", bytes(20 * 1024 * 1024), "besar.zip"))
+    assert client.post("/manage/uploads", data=body, content_type=content_type).status_code == 413
