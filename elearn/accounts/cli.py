@@ -11,9 +11,9 @@ import click
 from flask.cli import AppGroup
 
 from elearn.accounts import services
-from elearn.audit import services as audit
 from elearn.accounts.csvrows import errors_by_line, parse_users_csv
 from elearn.accounts.roles import ROLES
+from elearn.audit import services as audit
 from elearn.extensions import db
 
 
