@@ -62,7 +62,9 @@ lint: install-test
 		elearn/quizzes/choice_questions.py elearn/quizzes/text_questions.py elearn/quizzes/matching_questions.py \
 		elearn/certificates/document.py elearn/certificates/pdf.py elearn/certificates/fonts.py \
 		elearn/certificates/fitting.py elearn/certificates/signing.py elearn/certificates/numbering.py \
-		elearn/reports/evidence.py elearn/reports/chart.py elearn/reports/exports.py
+		elearn/reports/evidence.py elearn/reports/chart.py elearn/reports/exports.py \
+		elearn/publishing/sandbox.py elearn/publishing/policy.py elearn/publishing/preview.py \
+		elearn/people/policy.py elearn/core/owndata.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations

@@ -51,6 +51,7 @@ class Settings:
     cert_signing_p12: str | None = None
     cert_signing_passphrase: str | None = None
     evidence_max_bytes: int = 5 * 1024 * 1024
+    instructors_create_courses: bool = False
 
     def flask_config(self) -> dict[str, Any]:
         """The Flask config mapping these settings stand for."""
@@ -85,6 +86,7 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": None,
             "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
             "ELEARN_TRUSTED_PROXIES": self.trusted_proxies,
+            "ELEARN_INSTRUCTORS_CREATE_COURSES": self.instructors_create_courses,
             "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
@@ -114,6 +116,7 @@ SETTING_NAMES = frozenset(
         "ELEARN_CERT_SIGNING_P12",
         "ELEARN_CERT_SIGNING_PASSPHRASE",
         "ELEARN_EVIDENCE_MAX_KB",
+        "ELEARN_INSTRUCTORS_CREATE_COURSES",
     }
 )
 
@@ -151,6 +154,19 @@ def _int(values: Mapping[str, str], name: str, default: int, low: int, high: int
     if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
     return int(raw)
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _bool(values: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = values.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE + _FALSE:
+        raise ConfigError(f"{name} must be true or false (also 1/0, yes/no, on/off), got {raw!r}")
+    return raw in _TRUE
 
 
 def _timezone(values: Mapping[str, str]) -> str:
@@ -232,6 +248,7 @@ def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
         # A passphrase is taken exactly as given: spaces may be part of it.
         cert_signing_passphrase=values.get("ELEARN_CERT_SIGNING_PASSPHRASE") or None,
         evidence_max_bytes=_int(values, "ELEARN_EVIDENCE_MAX_KB", 5 * 1024, 100, 50 * 1024) * 1024,
+        instructors_create_courses=_bool(values, "ELEARN_INSTRUCTORS_CREATE_COURSES", False),
     )
 
 

@@ -42,9 +42,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["ELEARN_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
+    from elearn.web import apply_body_limit
+
+    app.before_request(apply_body_limit)  # before CSRFProtect's hook reads (and so limits) a form
     _init_extensions(app)
     _connect_receivers(app)
     _register_blueprints(app)
+    _register_sections()
     _register_commands(app)
 
     from elearn.web import init_web
@@ -86,15 +90,35 @@ def _connect_receivers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as accounts_pages
     from elearn.api import register_api
+    from elearn.audit.views import bp as audit_pages
     from elearn.catalogue.views import bp as catalogue_pages
     from elearn.certificates.views import bp as certificate_pages
     from elearn.enrolment.views import bp as enrolment_pages
+    from elearn.people.views import bp as people_pages
+    from elearn.publishing.views import bp as publishing_pages
     from elearn.quizzes.views import bp as quiz_pages
     from elearn.reports.views import bp as report_pages
 
-    for blueprint in (accounts_pages, catalogue_pages, enrolment_pages, quiz_pages, certificate_pages, report_pages):
+    pages = (
+        accounts_pages,
+        catalogue_pages,
+        enrolment_pages,
+        quiz_pages,
+        certificate_pages,
+        report_pages,
+        publishing_pages,
+        people_pages,
+        audit_pages,
+    )
+    for blueprint in pages:
         app.register_blueprint(blueprint)
     register_api(app)
+
+
+def _register_sections() -> None:
+    from elearn.core.owndata import discover_sections
+
+    discover_sections()  # every elearn.<domain>.owndata registers its part of a person's data export
 
 
 def _register_commands(app: Flask) -> None:

@@ -8,6 +8,7 @@ from elearn.content.models import RenderedHtml
 from elearn.core.models import RateCounter, Revision
 from elearn.enrolment.models import Enrolment
 from elearn.progress.models import LessonCompletion
+from elearn.publishing.models import CourseUpload
 from elearn.quizzes.models import (
     AnswerChoice,
     Attempt,
@@ -30,6 +31,7 @@ __all__ = [
     "CertificateCounter",
     "CertificatePdf",
     "Course",
+    "CourseUpload",
     "CourseInstructor",
     "Enrolment",
     "Evidence",

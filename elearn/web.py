@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Flask,
@@ -42,6 +43,28 @@ def content_security_policy(iframe_hosts: tuple[str, ...]) -> str:
     """The CSP of every page: no inline script; frames only from the iframe allow-list."""
     frames = " ".join(f"https://{host}" for host in iframe_hosts) or "'none'"
     return f"{CSP}; frame-src {frames}"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def body_limit(size: int) -> Callable[[F], F]:
+    """Let a view read a body of up to ``size`` bytes (a course ZIP) instead of ``MAX_CONTENT_LENGTH``."""
+
+    def mark(view: F) -> F:
+        view.elearn_body_limit = size  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def apply_body_limit() -> None:
+    """Raise this request's body limit for a view marked with ``body_limit``, for a signed-in caller
+    (registered before CSRFProtect's hook, which is the first to read a form)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    size = getattr(view, "elearn_body_limit", None)
+    if size is not None and request.method == "POST" and current_user.is_authenticated:
+        request.max_content_length = size
 
 
 def init_web(app: Flask) -> None:
@@ -213,6 +236,8 @@ def current_locale() -> str:
 def nav_items() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user: (endpoint, label)."""
     from elearn.catalogue.queries import roles_of
+    from elearn.catalogue.structure import snapshot
+    from elearn.publishing.services import opens_uploads
 
     items = [
         ("catalogue.index", _("Katalog")),
@@ -220,10 +245,18 @@ def nav_items() -> list[tuple[str, str]]:
         ("reports.my_jp", _("JP saya")),
         ("certificates.mine", _("Sertifikat")),
     ]
-    roles = set(roles_of(current_user)) if current_user.is_authenticated else set()
+    if not current_user.is_authenticated:
+        return items
+    roles = set(roles_of(current_user))
+    teaching = snapshot().teaches_any(current_user.username)
     # Anyone a course names as instructor manages it, whatever their account's role.
     if roles & {"instructor", "coordinator", "admin"}:
         items.append(("enrolment.manage", _("Kelola")))
     if roles & {"coordinator", "admin"}:
         items.append(("reports.index", _("Laporan")))
+    if opens_uploads(current_user, teaching):
+        items.append(("publishing.uploads", _("Unggah kursus")))
+    if current_user.role in ("admin", "coordinator"):
+        items.append(("people.people", _("Administrasi")))
+    items.append(("accounts.account", _("Akun")))
     return items

@@ -25,7 +25,7 @@ LAYERS = [
     {"quizzes"},
     {"certificates"},
     {"reports"},
-    {"notifications", "evaluation", "discussion", "admin"},
+    {"publishing", "people", "notifications", "evaluation", "discussion"},
 ]
 #: Data any layer may read: ORM models and the content's typed vocabulary.
 DATA_MODULES = {"models", "specs", "roles"}

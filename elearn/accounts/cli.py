@@ -11,8 +11,9 @@ import click
 from flask.cli import AppGroup
 
 from elearn.accounts import services
-from elearn.accounts.csvrows import parse_users_csv
+from elearn.accounts.csvrows import errors_by_line, parse_users_csv
 from elearn.accounts.roles import ROLES
+from elearn.audit import services as audit
 from elearn.extensions import db
 
 
@@ -28,16 +29,6 @@ def _fail(errors: list[str]) -> None:
     sys.exit(1)
 
 
-def _by_line(errors: list[str], path: str) -> list[str]:
-    """Errors in file order (each starts with ``path:LINE:``)."""
-
-    def line(error: str) -> int:
-        number = error.removeprefix(f"{path}:").split(":", 1)[0]
-        return int(number) if number.isdigit() else 0
-
-    return sorted(errors, key=line)
-
-
 @users.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_command(file: str) -> None:
@@ -49,12 +40,24 @@ def import_command(file: str) -> None:
     rows, errors = parse_users_csv(Path(file).read_bytes(), file)
     errors += services.nip_conflicts(rows, file)  # every error at once: the file's and the database's
     if errors:
-        _fail(_by_line(errors, file))
+        _fail(errors_by_line(errors, file))
+    existing = set(services.existing_usernames([row.username for row in rows]))
     try:
         created, updated, generated = services.import_users(rows, file)
     except services.ImportFailed as failure:
         _fail(failure.errors)
         return
+    audit.record(
+        None,
+        "user.import",
+        target_type="file",
+        target_id=file,
+        summary=f"command line: {created} created, {updated} updated",
+        details={
+            "created": [row.username for row in rows if row.username not in existing][:1000],
+            "updated": [row.username for row in rows if row.username in existing][:1000],
+        },
+    )
     db.session.commit()
     for username, password in generated:
         click.echo(f"{username},{password}")
@@ -90,11 +93,19 @@ def create_command(
     rows, errors = parse_users_csv(buffer.getvalue().encode(), "<args>")
     if errors:
         _fail([error.replace("<args>:2: ", "").replace("<args>:1: ", "") for error in errors])
+    is_new = not services.existing_usernames([rows[0].username])
     try:
         user, generated = services.create_user(rows[0])
     except services.ImportFailed as failure:
         _fail([error.replace("<command line>:2: ", "") for error in failure.errors])
         return
+    audit.record(
+        None,
+        "user.create" if is_new else "user.update",
+        target_type="user",
+        target_id=user.username,
+        summary=f"command line: {user.username} ({user.role}) in {user.unit_path or '-'}",
+    )
     db.session.commit()
     if generated:
         click.echo(f"{user.username},{generated}")

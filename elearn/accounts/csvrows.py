@@ -26,9 +26,19 @@ _ROLE_BY_NAME: dict[str, Role] = {role: role for role in ROLES}
 _USERNAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 # Lower-case ASCII only: str.lower() would turn e.g. the Kelvin sign into a plain "k".
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 
-__all__ = ["COLUMNS", "ROLES", "Role", "UserRow", "parse_users_csv"]
+__all__ = [
+    "COLUMNS",
+    "EMAIL",
+    "ROLES",
+    "Role",
+    "UserRow",
+    "errors_by_line",
+    "normalize_unit",
+    "parse_users_csv",
+    "username_problems",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +158,9 @@ class _RowChecker:
         if not name:
             problems.append("name is required")
         email = values["email"].strip() or None
-        if email is not None and not _EMAIL.fullmatch(email):
+        if email is not None and not EMAIL.fullmatch(email):
             problems.append(f"email {email!r} does not look like an email address")
-        unit, unit_problems = _normalize_unit(values["unit"])
+        unit, unit_problems = normalize_unit(values["unit"])
         problems.extend(unit_problems)
         password = values["password"] or None
         if password is not None:
@@ -164,7 +174,7 @@ class _RowChecker:
         self, line: int, username: str, role: Role | None, raw_role: str, nip: str | None
     ) -> list[str]:
         """Check username, role and NIP, and that the username and NIP are new in this file."""
-        problems = _username_problems(username)
+        problems = username_problems(username)
         problems.extend(_first_use(self.username_lines, username, line, f"username {username!r}"))
         if role is None:
             problems.append(f"unknown role {raw_role.strip()!r}: allowed roles are {', '.join(ROLES)}")
@@ -185,7 +195,7 @@ def _first_use(lines: dict[str, int], key: str, line: int, what: str) -> list[st
     return [] if earlier == line else [f"duplicate {what}: already on line {earlier}"]
 
 
-def _username_problems(username: str) -> list[str]:
+def username_problems(username: str) -> list[str]:
     """Check a lower-cased username against ``^[a-z0-9][a-z0-9._-]{1,63}$``, naming every problem."""
     if not username:
         return ["username is required"]
@@ -207,7 +217,7 @@ def _show_character(char: str) -> str:
     return f"'{char}'" if char.isascii() and char.isprintable() else f"U+{ord(char):04X}"
 
 
-def _normalize_unit(raw: str) -> tuple[str | None, list[str]]:
+def normalize_unit(raw: str) -> tuple[str | None, list[str]]:
     """Turn ``" A / B "`` into ``"A/B"`` (inner runs of whitespace become one space)."""
     if not raw.strip():
         return None, []
@@ -224,3 +234,13 @@ def _csv_password_problems(password: str, username: str) -> list[str]:
         problems.append("password must not start or end with whitespace")
     problems.extend(password_problems(password, username=username))
     return problems
+
+
+def errors_by_line(errors: list[str], path: str) -> list[str]:
+    """``path:LINE: message`` errors in file order (a stable sort: a line's errors keep their order)."""
+
+    def line(error: str) -> int:
+        number = error.removeprefix(f"{path}:").split(":", 1)[0]
+        return int(number) if number.isdigit() else 0
+
+    return sorted(errors, key=line)

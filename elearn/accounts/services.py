@@ -283,6 +283,11 @@ def _apply_row(user: User, row: UserRow, units: dict[str, Unit]) -> None:
     user.unit = ensure_unit(row.unit, units) if row.unit else None
 
 
+def existing_usernames(usernames: list[str]) -> list[str]:
+    """Which of ``usernames`` already belong to someone."""
+    return list(_users_by_username(usernames))
+
+
 def _users_by_username(usernames: list[str]) -> dict[str, User]:
     found: dict[str, User] = {}
     for chunk in chunks(usernames):

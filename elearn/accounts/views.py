@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from elearn.accounts import services
 from elearn.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm
+from elearn.core.owndata import personal_data_response
 from elearn.errors import Invalid, TooManyAttempts
 from elearn.extensions import db
 
@@ -112,3 +113,19 @@ def set_language() -> Any:
             current_user.locale = form.locale.data
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.get("/account")
+@login_required
+def account() -> Any:
+    """The signed-in person's account: their profile, password, and their data to download."""
+    return render_template("accounts/account.html", user=current_user)
+
+
+@bp.get("/account/export")
+@login_required
+def export_data() -> Any:
+    """Everything elearn holds about the signed-in person, as one JSON file (UU 27/2022)."""
+    return personal_data_response(current_user)
+
+

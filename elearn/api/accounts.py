@@ -100,3 +100,22 @@ def change_password(body: dict[str, str]) -> None:
         api_user(), body["current"], body["new"], keep_token=bearer_token(), client=request.remote_addr or ""
     )
     db.session.commit()
+
+
+@blp.get("/me/export")
+@authenticated()
+@blp.doc(
+    responses={
+        "200": {
+            "description": "everything elearn holds about the caller (UU 27/2022), as a JSON attachment: "
+            "format, version, generated_at, username and one entry per section (profile, sign_in, enrolments, "
+            "progress, quiz_attempts, quiz_results, course_uploads, audit, and those later domains add)",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    }
+)
+def export_me() -> Any:
+    """Download everything elearn holds about the caller as one JSON file."""
+    from elearn.core.owndata import personal_data_response
+
+    return personal_data_response(api_user())

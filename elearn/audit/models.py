@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.core.models import Base, IdMixin
@@ -21,6 +21,7 @@ class AuditEntry(IdMixin, Base):
         Index("ix_audit_entries_at", "at"),
         Index("ix_audit_entries_action_at", "action", "at"),
         Index("ix_audit_entries_target", "target_type", "target_id"),
+        Index("ix_audit_entries_actor_username_at", "actor_username", "at"),
     )
 
     at: Mapped[dt.datetime] = mapped_column(default=now)
@@ -32,3 +33,14 @@ class AuditEntry(IdMixin, Base):
     summary: Mapped[str] = mapped_column(String(500), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditEntryImmutable(RuntimeError):
+    """Raised when code tries to change or delete an audit entry through the ORM."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(_mapper: Any, _connection: Any, target: AuditEntry) -> None:
+    """The app only ever adds entries: a change or deletion is a bug, refused before it reaches the database."""
+    raise AuditEntryImmutable(f"audit entry {target.id} cannot be changed or deleted")

@@ -22,6 +22,11 @@ def roles_of(user: User) -> list[str]:
     return [role for role in ROLES if role in held]
 
 
+def teaches_a_course(username: str) -> bool:
+    """Whether a live course names ``username`` among its instructors (the cached structure: no query)."""
+    return snapshot().teaches_any(username)
+
+
 def live_course(code: str) -> Course:
     """The non-archived course ``code``, else ``NotFound``."""
     course = db.session.scalar(select(Course).where(Course.code == code, Course.archived_at.is_(None)))

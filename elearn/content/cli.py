@@ -9,10 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from elearn.content.renders import keep_renders, known_renders
+from elearn.content.loading import load_courses, parse_tree
+from elearn.content.renders import known_renders
 from elearn.content.specs import CourseSpec
-from elearn.content.sync import Tally, sync_courses
-from elearn.core.markup import RenderCache, using_render_cache
+from elearn.core.markup import RenderCache
 from elearn.extensions import db
 
 
@@ -23,16 +23,12 @@ def content() -> None:
 
 def _parse_or_exit(directory: str, cache: RenderCache) -> list[CourseSpec]:
     """Parse DIR (reusing and filling ``cache``); on any issue print every one to stderr and exit 1."""
-    from elearn.content.prerender import prerendering
-    from elearn.content.tree import parse_content
-
     root = Path(directory)
     if not root.is_dir():
         click.echo(f"{directory}:1: not a directory", err=True)
         sys.exit(1)
     hosts = tuple(current_app.config.get("ELEARN_IFRAME_HOSTS", ()))
-    with using_render_cache(cache), prerendering():
-        courses, issues = parse_content(root, directory, iframe_hosts=hosts)
+    courses, issues = parse_tree(root, directory, cache, iframe_hosts=hosts)
     if issues:
         for issue in issues:
             click.echo(str(issue), err=True)
@@ -54,28 +50,34 @@ def check_command(directory: str) -> None:
 @click.option("--prune", is_flag=True, help="Delete archived items that no learner ever touched.")
 def load_command(directory: str, dry_run: bool, prune: bool) -> None:
     """Load DIR into the database in one transaction (all or nothing)."""
-    from elearn.content.prune import prune_archived
+    from elearn.audit import services as audit
 
     cache = known_renders()
     courses = _parse_or_exit(directory, cache)
     try:
-        reports = sync_courses(courses)
-        total = Tally()
-        for report in reports:
-            total += report.tally
-            click.echo(f"{report.code}: {report.tally.line()}")
-        pruned = prune_archived([r.code for r in reports]) if prune else None
-        keep_renders(cache, forget_unused=prune)
+        result = load_courses(courses, cache, prune=prune)
+        # An unchanged reload stays a load that writes nothing, audit included.
+        if not dry_run and (result.total.changed() or result.pruned):
+            audit.record(
+                None,
+                "course.load",
+                target_type="course",
+                target_id=",".join(report.code for report in result.reports),
+                summary=f"command line: {result.total.line()}",
+                details={"counts": {r.code: dict(r.tally.counts) for r in result.reports}, "prune": prune},
+            )
     except Exception:
         db.session.rollback()
         raise
+    for report in result.reports:
+        click.echo(f"{report.code}: {report.tally.line()}")
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
-    if pruned is not None:
-        click.echo(f"{pruned} archived item(s) pruned{' (dry run)' if dry_run else ''}")
-    click.echo(total.line())
+    if result.pruned is not None:
+        click.echo(f"{result.pruned} archived item(s) pruned{' (dry run)' if dry_run else ''}")
+    click.echo(result.total.line())
 
 
 @content.command("export-gift")

@@ -30,3 +30,18 @@ def keep_renders(cache: RenderCache, *, forget_unused: bool = False) -> None:
         unused = sorted(set(cache.known) - cache.used)
         for start in range(0, len(unused), 1000):
             db.session.execute(delete(RenderedHtml).where(RenderedHtml.key.in_(unused[start : start + 1000])))
+
+
+def cache_of(renders: dict[str, str]) -> RenderCache:
+    """A cache holding ``renders`` made elsewhere (a checking child process): those already kept are
+    ``known``, the others count as this load's new renders, to be kept if it succeeds."""
+    from elearn.core.database import chunks
+
+    kept: set[str] = set()
+    for chunk in chunks(sorted(renders)):
+        kept.update(db.session.scalars(select(RenderedHtml.key).where(RenderedHtml.key.in_(chunk))))
+    cache = RenderCache({key: html for key, html in renders.items() if key in kept})
+    for key, html in renders.items():
+        if key not in kept:
+            cache.put(key, html)
+    return cache

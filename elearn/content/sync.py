@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,22 +28,34 @@ from elearn.extensions import db
 from elearn.quizzes.models import Question, QuestionVersion, Quiz
 
 Outcome = Literal["created", "updated", "unchanged"]
+ItemName = tuple[str, str]
+"""An item as a preview names it: (kind, identity), e.g. ``("lesson", "modul-1/pelajaran-1")``;
+kinds are ``course``, ``module``, ``lesson``, ``quiz`` and ``question``."""
 _LESSON_LINK = re.compile(r"/lessons/\{\{lesson:([^}]*)\}\}")
 
 
 @dataclass
 class Tally:
-    """Items created, updated, unchanged and archived by one load."""
+    """Items created, updated, unchanged and archived by one load, with their names."""
 
     counts: Counter[str] = field(default_factory=Counter)
+    names: dict[str, list[ItemName]] = field(default_factory=dict)
 
-    def add(self, outcome: str, n: int = 1) -> None:
-        """Count ``n`` items with ``outcome``."""
+    def add(self, outcome: str, n: int = 1, name: ItemName | None = None) -> None:
+        """Count ``n`` items with ``outcome`` (``name`` says which, when one is counted)."""
         self.counts[outcome] += n
+        if name is not None:
+            self.names.setdefault(outcome, []).append(name)
 
     def __iadd__(self, other: Tally) -> Tally:
         self.counts.update(other.counts)
+        for outcome, names in other.names.items():
+            self.names.setdefault(outcome, []).extend(names)
         return self
+
+    def changed(self) -> int:
+        """How many items were created, updated or archived."""
+        return self.counts["created"] + self.counts["updated"] + self.counts["archived"]
 
     def line(self) -> str:
         """``N created, N updated, N unchanged, N archived``."""
@@ -70,29 +82,33 @@ def _update(row: Any, desired: dict[str, Any]) -> bool:
     return changed
 
 
-def _upsert(row: Any | None, model: type, desired: dict[str, Any], tally: Tally) -> tuple[Any, Outcome]:
+def _upsert(
+    row: Any | None, model: type, desired: dict[str, Any], tally: Tally, name: ItemName | None = None
+) -> tuple[Any, Outcome]:
     """Create ``model(**desired)`` or update ``row``; revive it if archived."""
     if row is None:
         row = model(**desired)
         db.session.add(row)
-        tally.add("created")
+        tally.add("created", name=name)
         return row, "created"
     changed = _update(row, desired)
     if row.archived_at is not None:
         row.archived_at = None
         changed = True
-    tally.add("updated" if changed else "unchanged")
+    tally.add("updated" if changed else "unchanged", name=name)
     return row, "updated" if changed else "unchanged"
 
 
-def _archive(rows: Iterable[Any], seen: set[int], tally: Tally | None) -> None:
+def _archive(
+    rows: Iterable[Any], seen: set[int], tally: Tally | None, name_of: Callable[[Any], ItemName] | None = None
+) -> None:
     """Archive every live row not seen in this load."""
     moment = now()
     for row in rows:
         if row.id not in seen and row.archived_at is None:
             row.archived_at = moment
             if tally is not None:
-                tally.add("archived")
+                tally.add("archived", name=name_of(row) if name_of is not None else None)
 
 
 def sync_courses(courses: Sequence[CourseSpec]) -> list[CourseReport]:
@@ -116,10 +132,13 @@ class CourseSync:
         self.course = course
         self.tally = Tally()
         self.media_tally = Tally()  # media are not counted items, but a change must still be seen
+        self.module_slugs: dict[int, str] = {}
 
     def run(self) -> CourseReport:
         """Upsert the course and everything in it; archive what vanished."""
-        self.course, _outcome = _upsert(self.course, Course, self._course_fields(), self.tally)
+        self.course, _outcome = _upsert(
+            self.course, Course, self._course_fields(), self.tally, ("course", self.spec.code)
+        )
         db.session.flush()
         self._sync_instructors()
         self._sync_media()
@@ -203,10 +222,11 @@ class CourseSync:
                 "is_optional": spec.optional,
                 "intro_html": spec.intro_html,
             }
-            row, _ = _upsert(by_slug.get(spec.slug), Module, desired, self.tally)
+            row, _ = _upsert(by_slug.get(spec.slug), Module, desired, self.tally, ("module", spec.slug))
             synced[spec.slug] = (row, spec)
         db.session.flush()
-        _archive(rows, {row.id for row, _spec in synced.values()}, self.tally)
+        self.module_slugs = {row.id: row.slug for row in rows} | {row.id: row.slug for row, _ in synced.values()}
+        _archive(rows, {row.id for row, _spec in synced.values()}, self.tally, lambda row: ("module", row.slug))
         return synced
 
     def _sync_lessons(self, modules: dict[str, tuple[Module, ModuleSpec]]) -> list[tuple[Lesson, LessonSpec]]:
@@ -238,13 +258,13 @@ class CourseSync:
                 revived = row is not None and row.archived_at is not None
                 if row is None or row.content_hash != item.source_hash:
                     desired["html"] = item.html
-                row, outcome = _upsert(row, Lesson, desired, self.tally)
+                row, outcome = _upsert(row, Lesson, desired, self.tally, ("lesson", item.key))
                 synced.append((row, item))
                 created_any = created_any or outcome == "created"
                 if "html" in desired or revived:
                     stale.append((row, item))
         db.session.flush()
-        _archive(rows, {row.id for row, _spec in synced}, self.tally)
+        _archive(rows, {row.id for row, _spec in synced}, self.tally, lambda row: ("lesson", row.key))
         self._resolve_lesson_links(synced, stale, recheck_all=created_any)
         return synced
 
@@ -278,13 +298,17 @@ class CourseSync:
         for module, module_spec in modules.values():
             for item in module_spec.items:
                 if isinstance(item, QuizSpec):
+                    name = ("quiz", f"{module.slug}/{item.slug}")
                     row, _ = _upsert(
-                        by_identity.get((module.id, item.slug)), Quiz, self._quiz_fields(module, item), self.tally
+                        by_identity.get((module.id, item.slug)), Quiz, self._quiz_fields(module, item), self.tally, name
                     )
                     synced.append((row, item))
         db.session.flush()
-        _archive(rows, {row.id for row, _spec in synced}, self.tally)
-        QuestionSync(self.tally).run(synced, [row for row in rows if row.id not in {q.id for q, _ in synced}])
+        slugs = self.module_slugs
+        quiz_names = {row.id: f"{slugs.get(row.module_id, '?')}/{row.slug}" for row in [*rows, *(q for q, _ in synced)]}
+        _archive(rows, {row.id for row, _spec in synced}, self.tally, lambda row: ("quiz", quiz_names[row.id]))
+        archived_quizzes = [row for row in rows if row.id not in {q.id for q, _ in synced}]
+        QuestionSync(self.tally, quiz_names).run(synced, archived_quizzes)
 
     def _quiz_fields(self, module: Module, spec: QuizSpec) -> dict[str, Any]:
         assert self.course is not None  # noqa: S101 - set by run()
@@ -331,8 +355,14 @@ def content_hash(content: dict[str, Any]) -> str:
 class QuestionSync:
     """Upserts the questions of a course's quizzes, versioning changed content."""
 
-    def __init__(self, tally: Tally) -> None:
+    def __init__(self, tally: Tally, quiz_names: dict[int, str]) -> None:
         self.tally = tally
+        self.quiz_names = quiz_names
+
+    def _name(self, quiz_id: int, key: str, position: int) -> ItemName:
+        """A question as a preview names it: its author id, else its place in the quiz."""
+        shown = key.removeprefix("id:") if key.startswith("id:") else f"#{position}"
+        return ("question", f"{self.quiz_names.get(quiz_id, '?')} {shown}")
 
     def run(self, quizzes: list[tuple[Quiz, QuizSpec]], archived_quizzes: list[Quiz]) -> None:
         """Sync the questions of ``quizzes``; archive those of quizzes that vanished."""
@@ -356,13 +386,13 @@ class QuestionSync:
                     db.session.add(row)
                     content = question.content()
                     created.append((row, question, content, content_hash(content)))
-                    self.tally.add("created")
+                    self.tally.add("created", name=self._name(quiz.id, key, position + 1))
                 else:
                     seen.add(self._update_one(found, position + 1, question).id)
         db.session.flush()  # one round trip gives every new question its id
         for row, question, content, digest in created:
             self._add_version(row, 1, question, content, digest)
-        _archive([q for q, _digest in current], seen, self.tally)
+        _archive([q for q, _digest in current], seen, self.tally, lambda q: self._name(q.quiz_id, q.key, q.position))
 
     def _update_one(self, found: tuple[Question, str], position: int, spec: QuestionSpec) -> Question:
         row, current_digest = found
@@ -375,7 +405,7 @@ class QuestionSync:
             row.version += 1
             self._add_version(row, row.version, spec, content, digest)
             changed = True
-        self.tally.add("updated" if changed else "unchanged")
+        self.tally.add("updated" if changed else "unchanged", name=self._name(row.quiz_id, row.key, position))
         return row
 
     def _add_version(

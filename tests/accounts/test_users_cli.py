@@ -126,3 +126,23 @@ def test_file_errors_and_database_conflicts_are_reported_together_in_line_order(
         f"{second}:2: NIP 199103152015032001 already belongs to user ani",
         f"{second}:3: nip is required for learners",
     ]
+
+
+def test_imports_and_creates_from_the_command_line_are_audited_as_the_system(app: Flask, tmp_path: Path) -> None:
+    from elearn.audit.models import AuditEntry
+
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text(HEADER + "budi,199001202015031001,Budi,,Kota Ambon,Staf,,\n")
+    run(app, "users", "import", str(csv_file))
+    run(app, "users", "import", str(csv_file))
+    run(app, "users", "create", "guru", "--role", "instructor")
+    entries = db.session.execute(
+        select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.details).order_by(AuditEntry.id)
+    ).all()
+    assert [(action, actor) for action, actor, _details in entries] == [
+        ("user.import", None),
+        ("user.import", None),
+        ("user.create", None),
+    ]
+    assert entries[0].details == {"created": ["budi"], "updated": []}
+    assert entries[1].details == {"created": [], "updated": ["budi"]}

@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
+from sqlalchemy import select
 
 from elearn.accounts.models import User
 from elearn.enrolment.models import Enrolment
@@ -122,4 +123,48 @@ def test_quiz_pages_have_no_serious_accessibility_violation(
     problems += severe_violations(axe, phone)
     phone.goto(phone.url.split("?")[0] + "?view=all")
     problems += severe_violations(axe, phone)
+    assert problems == []
+
+
+def test_operator_pages_have_no_serious_accessibility_violation(
+    app: Flask, make_user: Callable[..., User], live_server: str, phone: Page, tmp_path: Path
+) -> None:
+    from sqlalchemy import func
+
+    from elearn.accounts.models import Unit
+    from elearn.publishing.models import CourseUpload
+    from elearn.publishing.services import receive_upload
+    from tests.publishing.helpers import demo_course, zip_folder
+
+    admin = make_user("admin", role="admin", unit=None)
+    siti = make_user("siti")
+    course = demo_course(tmp_path)
+    receive_upload(admin, zip_folder(course), "nilai-berakhlak.zip")
+    db.session.commit()
+    upload_id = db.session.scalar(select(func.max(CourseUpload.id)))
+    unit_id = db.session.scalar(select(Unit.id).where(Unit.path == "Pemerintah Kota Sorong"))
+    axe = Axe()
+    problems = []
+    for username, pages in (
+        ("admin", [
+            "/admin/users", "/admin/users/new", f"/admin/users/{siti.id}", "/admin/users/import", "/admin/units",
+            f"/admin/units/{unit_id}", "/admin/audit", "/manage/uploads", f"/manage/uploads/{upload_id}", "/account",
+        ]),
+        ("siti", ["/account"]),
+    ):  # fmt: skip
+        phone.context.clear_cookies()
+        phone.goto(f"{live_server}/login")
+        phone.get_by_label("Nama pengguna").fill(username)
+        phone.get_by_label("Kata sandi").fill(PASSWORD)
+        phone.get_by_role("button", name="Masuk", exact=True).click()
+        phone.wait_for_url(f"{live_server}/")
+        for path in pages:
+            phone.goto(f"{live_server}{path}")
+            problems += severe_violations(axe, phone)
+        if username == "admin":  # a form answered with errors
+            phone.goto(f"{live_server}/admin/users/new")
+            phone.get_by_label("Nama pengguna").fill("a")
+            phone.get_by_role("button", name="Simpan").click()
+            phone.wait_for_selector(".field-error")
+            problems += severe_violations(axe, phone)
     assert problems == []

@@ -45,6 +45,7 @@ def test_production_turns_on_secure_cookies_and_hsts(tmp_path: Path) -> None:
         ({"ELEARN_CERT_SIGNING_P12": "/nonexistent/ttd.p12"}, "ELEARN_CERT_SIGNING_P12 .* is not a readable file"),
         ({"ELEARN_CERT_SIGNING_PASSPHRASE": "rahasia"}, "ELEARN_CERT_SIGNING_PASSPHRASE is set but"),
         ({"ELEARN_EVIDENCE_MAX_KB": "10"}, "ELEARN_EVIDENCE_MAX_KB must be a whole number"),
+        ({"ELEARN_INSTRUCTORS_CREATE_COURSES": "kadang"}, "ELEARN_INSTRUCTORS_CREATE_COURSES must be true or false"),
     ],
 )
 def test_bad_values_are_refused_with_a_message_naming_the_variable(
@@ -63,6 +64,7 @@ def test_defaults_follow_the_cli_contract(tmp_path: Path) -> None:
     assert settings.base_url == "http://127.0.0.1:5000"
     assert settings.database_url == f"sqlite:///{tmp_path / 'elearn.db'}"
     assert settings.redis_url is None
+    assert settings.instructors_create_courses is False
     assert len(settings.secret_key) >= 32
 
 
@@ -73,3 +75,12 @@ def test_the_environment_wins_over_the_dotenv_file(tmp_path: Path) -> None:
     dotenv.write_text("ELEARN_JP_TARGET=30\nELEARN_TIMEZONE=Asia/Jayapura\nOTHER=1\n")
     values = read_environment({"ELEARN_JP_TARGET": "25"}, dotenv)
     assert values == {"ELEARN_JP_TARGET": "25", "ELEARN_TIMEZONE": "Asia/Jayapura"}
+
+
+@pytest.mark.parametrize(("raw", "value"), [("true", True), ("YES", True), ("1", True), ("off", False), ("0", False)])
+def test_instructors_creating_courses_reads_the_usual_spellings_of_a_switch(
+    raw: str, value: bool, tmp_path: Path
+) -> None:
+    settings = load_settings({"ELEARN_INSTRUCTORS_CREATE_COURSES": raw}, tmp_path)
+    assert settings.instructors_create_courses is value
+    assert settings.flask_config()["ELEARN_INSTRUCTORS_CREATE_COURSES"] is value

@@ -1,0 +1,1 @@
+"""Administering people and units in the browser: search, create, edit, reset, deactivate, import; the unit tree."""
