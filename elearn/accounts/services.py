@@ -10,14 +10,14 @@ import secrets
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from elearn.accounts import hashing
 from elearn.accounts.csvrows import UserRow
 from elearn.accounts.models import ApiToken, Unit, User, WebSession
 from elearn.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem_codes
 from elearn.accounts.throttle import PASSWORD_CHECKS_PER_CLIENT, Reservation, get_throttle
-from elearn.core.database import chunks
+from elearn.core.database import chunks, prebuilt
 from elearn.core.limits import allowed
 from elearn.core.revisions import CONTENT, remember, revision_of
 from elearn.core.time import now
@@ -119,11 +119,15 @@ def user_for_web_session(token: str) -> User | None:
     """The active user of a live web session, in one query; None when it ended or expired."""
     if not token or len(token) > 100:
         return None
-    found = db.session.execute(
-        select(User, revision_of(CONTENT))
-        .join(WebSession, WebSession.user_id == User.id)
-        .where(WebSession.token_hash == hashing.token_digest(token), WebSession.expires_at > now())
-    ).first()
+    statement = prebuilt(
+        "user-for-web-session",
+        lambda: (
+            select(User, revision_of(CONTENT))
+            .join(WebSession, WebSession.user_id == User.id)
+            .where(WebSession.token_hash == bindparam("digest"), WebSession.expires_at > bindparam("now"))
+        ),
+    )
+    found = db.session.execute(statement, {"digest": hashing.token_digest(token), "now": now()}).first()
     if found is None or not found[0].is_active:
         return None
     user, revision = found
@@ -164,11 +168,15 @@ def user_for_token(token: str) -> User | None:
     """The active user a valid, unexpired token belongs to, else None (one query)."""
     if len(token) > 100:
         return None
-    found = db.session.execute(
-        select(User, ApiToken.expires_at, revision_of(CONTENT))
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hashing.token_digest(token))
-    ).first()
+    statement = prebuilt(
+        "user-for-token",
+        lambda: (
+            select(User, ApiToken.expires_at, revision_of(CONTENT))
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("digest"))
+        ),
+    )
+    found = db.session.execute(statement, {"digest": hashing.token_digest(token)}).first()
     if found is None or found[1] <= now() or not found[0].is_active:
         return None
     remember(CONTENT, found[2])  # the hot paths' caches need it: read in the same round trip

@@ -11,6 +11,7 @@ from elearn.api.base import ApiBlueprint as Blueprint
 from elearn.catalogue.structure import live_structure
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
+from elearn.core.http import json_response
 from elearn.core.time import iso
 from elearn.progress.access import course_access
 from elearn.progress.outline import OutlineItem
@@ -128,17 +129,17 @@ def item_body(item: OutlineItem) -> dict[str, Any]:
 @authenticated()
 @blp.arguments(CourseQuerySchema, location="query")
 @blp.response(200, CourseListSchema)
-def list_courses(args: dict[str, str]) -> dict[str, Any]:
+def list_courses(args: dict[str, str]) -> Any:
     """The catalogue (archived courses left out), with the caller's enrolment and progress."""
     summaries = course_summaries(api_user().id, q=args.get("q"), competency=args.get("competency"))
-    return {"items": [summary_body(s) for s in summaries]}
+    return json_response({"items": [summary_body(s) for s in summaries]})
 
 
 @blp.get("/courses/<code>")
 @errors(e404="not_found")
 @authenticated()
 @blp.response(200, CourseDetailSchema)
-def get_course(code: str) -> dict[str, Any]:
+def get_course(code: str) -> Any:
     """A course with its modules and items in order; marks are the caller's."""
     structure = live_structure(code)
     course = structure.course
@@ -157,7 +158,7 @@ def get_course(code: str) -> dict[str, Any]:
         }
         for m in access.outline.modules
     ]
-    return body
+    return json_response(body)
 
 
 @blp.get("/courses/<code>/progress")

@@ -9,6 +9,7 @@ import marshmallow as ma
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
 from elearn.api.catalogue import ItemSchema, item_body
+from elearn.core.http import json_response
 from elearn.extensions import db
 from elearn.progress.services import view_lesson
 
@@ -32,20 +33,22 @@ class LessonSchema(ma.Schema):
 @errors(e403="not_enrolled, enrolment_pending, locked, password_change_required", e404="not_found")
 @authenticated()
 @blp.response(200, LessonSchema)
-def get_lesson(lesson_id: int) -> dict[str, Any]:
+def get_lesson(lesson_id: int) -> Any:
     """A lesson's HTML with its neighbours; records it completed for an enrolled learner."""
     view = view_lesson(api_user(), lesson_id)
     db.session.commit()
     lesson = view.lesson
-    return {
-        "id": lesson.id,
-        "slug": lesson.slug,
-        "title": lesson.title,
-        "html": lesson.html,
-        "minutes": lesson.minutes,
-        "course": view.access.course.code,
-        "module": view.module.row.slug,
-        "completed": view.item.completed,
-        "previous": item_body(view.previous) if view.previous else None,
-        "next": item_body(view.next) if view.next else None,
-    }
+    return json_response(
+        {
+            "id": lesson.id,
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "html": lesson.html,
+            "minutes": lesson.minutes,
+            "course": view.access.course.code,
+            "module": view.module.row.slug,
+            "completed": view.item.completed,
+            "previous": item_body(view.previous) if view.previous else None,
+            "next": item_body(view.next) if view.next else None,
+        }
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -46,3 +46,21 @@ def insert_ignoring_duplicates(model: type, rows: dict[str, Any] | list[dict[str
 def chunks(values: Sequence[T], size: int = 500) -> list[Sequence[T]]:
     """``values`` in slices of ``size``: keeps ``IN (...)`` lists within every backend's limits."""
     return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+_prebuilt: dict[tuple[str, str], Any] = {}
+
+
+def prebuilt(name: str, build: Callable[[], Any]) -> Any:
+    """A statement built once per process and database dialect, run with bound parameters.
+
+    SQLAlchemy compiles a statement once and caches it, but a statement *built* anew on every call
+    still costs its construction and cache-key walk: on the hot paths that was most of a query's
+    time (0.38 ms against 0.06 ms for the same union run again). ``build`` must use ``bindparam``
+    for every value that changes between calls.
+    """
+    key = (db.engine.dialect.name, name)
+    statement = _prebuilt.get(key)
+    if statement is None:
+        statement = _prebuilt[key] = build()
+    return statement

@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, cast, literal, null, select, union_all
+from sqlalchemy import DateTime, Integer, String, bindparam, cast, literal, null, select, union_all
 
 from elearn.catalogue.models import Lesson
+from elearn.core.database import prebuilt
 from elearn.core.models import UtcDateTime
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
@@ -48,9 +49,9 @@ class LearnerState:
         return enrolment is not None and enrolment.status == "active"
 
 
-def learner_state(user_id: int, course_id: int | None = None) -> LearnerState:
-    """The learner's enrolments, completed lessons and passed quizzes (of one course when given),
-    in one query."""
+def _statement(one_course: bool) -> Any:
+    """The union of a learner's rows (of one course when ``one_course``), with bound parameters."""
+    user, course = bindparam("user_id"), bindparam("course_id")
     enrolments = select(
         literal("e").label("kind"),
         Enrolment.id,
@@ -60,18 +61,26 @@ def learner_state(user_id: int, course_id: int | None = None) -> LearnerState:
         Enrolment.completed_at,
         Enrolment.last_lesson_id,
         Enrolment.last_activity_at,
-    ).where(Enrolment.user_id == user_id)
-    lessons = select(literal("l"), LessonCompletion.lesson_id, *_nothing()).where(LessonCompletion.user_id == user_id)
+    ).where(Enrolment.user_id == user)
+    lessons = select(literal("l"), LessonCompletion.lesson_id, *_nothing()).where(LessonCompletion.user_id == user)
     quizzes = select(literal("q"), QuizResult.quiz_id, *_nothing()).where(
-        QuizResult.user_id == user_id, QuizResult.is_passed.is_(True)
+        QuizResult.user_id == user, QuizResult.is_passed.is_(True)
     )
-    if course_id is not None:
-        enrolments = enrolments.where(Enrolment.course_id == course_id)
-        lessons = lessons.join(Lesson, Lesson.id == LessonCompletion.lesson_id).where(Lesson.course_id == course_id)
-        quizzes = quizzes.join(Quiz, Quiz.id == QuizResult.quiz_id).where(Quiz.course_id == course_id)
+    if one_course:
+        enrolments = enrolments.where(Enrolment.course_id == course)
+        lessons = lessons.join(Lesson, Lesson.id == LessonCompletion.lesson_id).where(Lesson.course_id == course)
+        quizzes = quizzes.join(Quiz, Quiz.id == QuizResult.quiz_id).where(Quiz.course_id == course)
+    return union_all(enrolments, lessons, quizzes)
+
+
+def learner_state(user_id: int, course_id: int | None = None) -> LearnerState:
+    """The learner's enrolments, completed lessons and passed quizzes (of one course when given),
+    in one query built once per process."""
+    one_course = course_id is not None
+    statement = prebuilt(f"learner-state:{one_course}", lambda: _statement(one_course))
     state = LearnerState()
     row: Any
-    for row in db.session.execute(union_all(enrolments, lessons, quizzes)):
+    for row in db.session.execute(statement, {"user_id": user_id, "course_id": course_id}):
         kind, item_id = row[0], row[1]
         if kind == "l":
             state.lessons_done.add(item_id)
