@@ -61,7 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from elearn import models  # noqa: F401 - every model registered on the metadata
     from elearn.core.database import init_database
     from elearn.extensions import api, babel, csrf, db, login_manager, migrate
-    from elearn.i18n import select_locale, select_timezone
+    from elearn.i18n import install_template_gettext, select_locale, select_timezone
 
     db.init_app(app)
     init_database(app)
@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": _security_schemes()}})
 
 

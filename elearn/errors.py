@@ -20,6 +20,7 @@ class DomainError(Exception):
         fields: dict[str, str] | None = None,
         keeps_changes: bool = False,
     ):
+        message = str(message)  # a lazy string (a message prepared before it is needed) becomes text now
         super().__init__(message)
         self.message = message
         if code is not None:

@@ -79,7 +79,15 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/sw.js", "service_worker", service_worker)
-    app.jinja_env.globals.update(static_url=static_url, current_locale=current_locale, nav_items=nav_items)
+    from elearn.catalogue.labels import COMPETENCY_LABELS, LEVEL_LABELS
+
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        current_locale=current_locale,
+        nav_items=nav_items,
+        competency_labels=COMPETENCY_LABELS,
+        level_labels=LEVEL_LABELS,
+    )
     app.jinja_env.filters.update(num=number_text, percent=percent_text)
     app.before_request(_guard_request)
     app.before_request(_require_password_change)
@@ -205,11 +213,18 @@ def _file_hash(path: str, mtime: float) -> str:
 
 
 def static_url(filename: str) -> str:
-    """URL of a static file with its content hash, so it can be cached for a year."""
-    static_folder = current_app.static_folder or ""
-    path = Path(static_folder) / filename
-    version = _file_hash(str(path), path.stat().st_mtime) if path.is_file() else "0"
-    return url_for("static", filename=filename, v=version)
+    """URL of a static file with its content hash, so it can be cached for a year.
+
+    Worked out once per file and process (outside debug mode, files do not change under a
+    running server); in debug mode the file's modification time is checked on every call.
+    """
+    urls: dict[str, str] = current_app.extensions.setdefault("elearn_static_urls", {})
+    found = None if current_app.debug else urls.get(filename)
+    if found is None:
+        path = Path(current_app.static_folder or "") / filename
+        version = _file_hash(str(path), path.stat().st_mtime) if path.is_file() else "0"
+        found = urls[filename] = url_for("static", filename=filename, v=version)
+    return found
 
 
 def number_text(value: Decimal | float | int | None) -> str:

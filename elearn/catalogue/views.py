@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from elearn.accounts.bearer import bearer_user, check_password_changed
+from elearn.catalogue.labels import COMPETENCY_LABELS, LEVEL_LABELS
 from elearn.catalogue.models import Course, MediaFile
-from elearn.catalogue.structure import live_structure
+from elearn.catalogue.structure import live_structure, snapshot
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
 from elearn.extensions import db
 from elearn.progress.access import ItemLocked, course_access
-from elearn.progress.queries import course_summaries
+from elearn.progress.queries import CourseSummary, course_summaries
 from elearn.progress.services import continue_item, view_lesson
-from elearn.web import locked_page
+from elearn.web import current_locale, locked_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -33,8 +35,39 @@ def index() -> Any:
     competency = competency if competency in COMPETENCIES else ""
     summaries = course_summaries(current_user.id, q=q or None, competency=competency or None)
     return render_template(
-        "catalogue/index.html", summaries=summaries, q=q, competency=competency, competencies=COMPETENCIES
+        "catalogue/index.html",
+        summaries=summaries,
+        heads=card_heads(summaries),
+        q=q,
+        competency=competency,
+        competencies=COMPETENCIES,
     )
+
+
+def card_heads(summaries: list[CourseSummary]) -> dict[int, Markup]:
+    """The part of each catalogue card that is the same for everyone (title, JP, labels, summary),
+    rendered once per content revision and language and kept: only the learner's own part of a
+    card is rendered on every request."""
+    kept: dict[Any, Any] = current_app.extensions.setdefault("elearn_card_heads", {})
+    key = (snapshot().revision, current_locale())
+    if kept.get("key") != key:
+        kept.clear()
+        kept["key"] = key
+    heads = {}
+    for summary in summaries:
+        course = summary.course
+        head = kept.get(course.id)
+        if head is None:
+            head = kept[course.id] = Markup(  # noqa: S704 - rendered by an autoescaping template
+                render_template(
+                    "catalogue/_card_head.html",
+                    course=course,
+                    lesson_count=summary.lesson_count,
+                    labels={"competency": COMPETENCY_LABELS, "level": LEVEL_LABELS},
+                )
+            )
+        heads[course.id] = head
+    return heads
 
 
 @bp.get("/my")

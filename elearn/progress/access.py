@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course
@@ -104,7 +105,7 @@ class OpenItem:
         return self.item.row.id
 
 
-def open_item(user: User, item_type: str, item_id: int, not_found: str) -> OpenItem:
+def open_item(user: User, item_type: str, item_id: int, not_found: str | LazyString) -> OpenItem:
     """A live lesson or quiz (``item_type``) the user may open (else 404 ``not_found``, or the 403 of
     ``check_item_open``), found in the cached structure: no query but the user's own progress."""
     current = snapshot()

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -112,9 +112,12 @@ def lesson_body(lesson_id: int) -> str:
     return html
 
 
+LESSON_NOT_FOUND = _l("Pelajaran tidak ditemukan.")
+
+
 def view_lesson(user: User, lesson_id: int) -> LessonView:
     """Open a lesson; for an enrolled learner this records it as completed."""
-    opened = open_item(user, "lesson", lesson_id, _("Pelajaran tidak ditemukan."))
+    opened = open_item(user, "lesson", lesson_id, LESSON_NOT_FOUND)
     access, module, item = opened.access, opened.module, opened.item
     row = item.row
     if access.is_learning and not module.locked:

@@ -9,6 +9,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from elearn.catalogue.labels import COMPETENCY_LABELS
+
 METHOD_LABELS = {
     "seminar": _l("Seminar"),
     "workshop": _l("Lokakarya (workshop)"),
@@ -16,11 +18,6 @@ METHOD_LABELS = {
     "mentoring": _l("Mentoring"),
     "magang": _l("Magang"),
     "lainnya": _l("Lainnya"),
-}
-COMPETENCY_LABELS = {
-    "teknis": _l("Teknis"),
-    "manajerial": _l("Manajerial"),
-    "sosial-kultural": _l("Sosial kultural"),
 }
 
 
