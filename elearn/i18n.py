@@ -42,6 +42,12 @@ def request_translations() -> Any:
     return found
 
 
+def quick_gettext(text: str, **variables: Any) -> str:
+    """``gettext`` through this request's translations (for helpers that run on every page)."""
+    translated: str = request_translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
 def forget_translations() -> None:
     """After the locale changed within a request (the language switch)."""
     if has_app_context():

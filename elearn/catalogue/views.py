@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -18,7 +19,7 @@ from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
 from elearn.extensions import db
-from elearn.progress.access import ItemLocked, course_access
+from elearn.progress.access import CourseAccess, ItemLocked, course_access
 from elearn.progress.queries import CourseSummary, course_summaries
 from elearn.progress.services import continue_item, view_lesson
 from elearn.web import current_locale, locked_page
@@ -93,9 +94,37 @@ def course(code: str) -> Any:
         "catalogue/course.html",
         access=access,
         next_item=continue_item(access),
-        form=EnrolForm(),
+        enrol_form=EnrolForm,  # built only when the page shows it
         certificate=certificate,
+        outline_html=outline_html(access),
     )
+
+
+_OUTLINES_KEPT = 4000
+
+
+def outline_html(access: CourseAccess) -> Markup:
+    """The course page's list of modules and items with the caller's marks.
+
+    It depends only on the course's structure (content revision), the language, whether the
+    caller reads as staff, and the marks (done, locked) of each item, so it is rendered once per
+    such combination and kept per process: most learners of a course share a few patterns of
+    marks. Nothing else about the person is in it.
+    """
+    marks = "".join(
+        ("d" if item.completed else "-") + ("l" if item.locked else "-")
+        for module in access.outline.modules
+        for item in module.items
+    ) + "".join(("l" if m.locked else "-") + ("d" if m.completed else "-") for m in access.outline.modules)
+    key = (snapshot().revision, current_locale(), access.course.id, access.is_staff, marks)
+    kept: OrderedDict[Any, Markup] = current_app.extensions.setdefault("elearn_outlines", OrderedDict())
+    html = kept.get(key)
+    if html is None:
+        html = Markup(render_template("catalogue/_outline.html", access=access))  # noqa: S704 - autoescaped
+        kept[key] = html
+        while len(kept) > _OUTLINES_KEPT:
+            kept.popitem(last=False)
+    return html
 
 
 @bp.get("/lessons/<int:lesson_id>")
