@@ -85,6 +85,9 @@ class Settings:
             "PREFERRED_URL_SCHEME": "https" if production else "http",
             "WTF_CSRF_TIME_LIMIT": None,
             "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
+            # The cookie expires when its server-side session does (set at sign-in): re-signing and
+            # re-sending it on every response would only cost time.
+            "SESSION_REFRESH_EACH_REQUEST": False,
             "ELEARN_TRUSTED_PROXIES": self.trusted_proxies,
             "ELEARN_INSTRUCTORS_CREATE_COURSES": self.instructors_create_courses,
             "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.labels import COMPETENCY_LABELS, LEVEL_LABELS
-from elearn.catalogue.models import Course, MediaFile
+from elearn.catalogue.models import MediaFile
 from elearn.catalogue.structure import live_structure, snapshot
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
@@ -153,6 +154,35 @@ def continue_course(code: str) -> Any:
     return redirect(url_for("quizzes.quiz", quiz_id=item.row.id))
 
 
+#: Media bytes kept per process by content hash (immutable), up to this many bytes.
+_MEDIA_BUDGET = 64 * 1024 * 1024
+_MEDIA_FILE_LIMIT = 2 * 1024 * 1024  # larger files are read from the database each time
+_media: OrderedDict[str, bytes] = OrderedDict()
+_media_size = 0
+_media_lock = threading.Lock()
+
+
+def media_bytes(media_id: int, digest: str) -> bytes:
+    """A media file's bytes: small ones kept per process by their SHA-256 (the same bytes for
+    every server and every load), the rest read from the database."""
+    global _media_size
+    with _media_lock:
+        found = _media.get(digest)
+        if found is not None:
+            _media.move_to_end(digest)
+            return found
+    data: bytes = db.session.scalar(select(MediaFile.data).where(MediaFile.id == media_id)) or b""
+    if len(data) <= _MEDIA_FILE_LIMIT:
+        with _media_lock:
+            if digest not in _media:
+                _media[digest] = data
+                _media_size += len(data)
+            while _media_size > _MEDIA_BUDGET and _media:
+                _old, evicted = _media.popitem(last=False)
+                _media_size -= len(evicted)
+    return data
+
+
 @bp.get("/media/<code>/<path:path>")
 def media(code: str, path: str) -> Any:
     """A course media file, for any signed-in user (session or bearer token)."""
@@ -161,16 +191,11 @@ def media(code: str, path: str) -> Any:
         if user is None:
             raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
         check_password_changed(user)
-    found = db.session.execute(
-        select(MediaFile.id, MediaFile.sha256, MediaFile.content_type)
-        .join(Course, Course.id == MediaFile.course_id)
-        .where(
-            Course.code == code, MediaFile.path == path, MediaFile.archived_at.is_(None), Course.archived_at.is_(None)
-        )
-    ).first()
+    structure = snapshot().by_code.get(code)
+    found = structure.media.get(path) if structure is not None else None
     if found is None:
         abort(404)
-    media_id, digest, content_type = found
+    media_id, digest, content_type = found.id, found.sha256, found.content_type
     versioned = request.args.get("v") == digest[:12]
     # A hashed URL never changes content: cache it for a year (privately: media need sign-in).
     cache_control = "private, max-age=31536000, immutable" if versioned else "private, no-cache"
@@ -179,7 +204,6 @@ def media(code: str, path: str) -> Any:
         response = Response(status=304, headers=headers)  # the bytes are not even read
         response.set_etag(digest)
         return response
-    data = db.session.scalar(select(MediaFile.data).where(MediaFile.id == media_id))
-    response = Response(data, mimetype=content_type, headers=headers)
+    response = Response(media_bytes(media_id, digest), mimetype=content_type, headers=headers)
     response.set_etag(digest)
     return response.make_conditional(request)
