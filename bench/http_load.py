@@ -46,8 +46,10 @@ LUA = BENCH / "wrk" / "requests.lua"
 INSTALL_WRK = "wrk is not installed: on Debian/Ubuntu run `apt-get install wrk` (as root), then run this again."
 
 
-def run_wrk(server: servers.Server, request_file: Path, seconds: float, args: argparse.Namespace) -> WrkResult:
-    """One wrk run against ``server`` with the requests of ``request_file``."""
+def run_wrk(
+    server: servers.Server, request_file: Path, seconds: float, args: argparse.Namespace, *, once: bool = False
+) -> WrkResult:
+    """One wrk run against ``server`` with the requests of ``request_file`` (each sent once when ``once``)."""
     command = [
         "wrk",
         f"-t{args.threads}",
@@ -59,6 +61,7 @@ def run_wrk(server: servers.Server, request_file: Path, seconds: float, args: ar
         server.base_url,
         "--",
         str(request_file),
+        *(["once", str(args.threads)] if once else []),
     ]
     cpu = server.cpu_seconds()
     # Fixed argument list, no shell.
@@ -103,10 +106,10 @@ def measure(
     rows = []
     for scenario, request_file in plan:
         before = floor_now(scenario.kind)
-        if args.warmup:
+        if args.warmup and not scenario.once:
             run_wrk(app, request_file, args.warmup, args)
         app.reset_peaks()
-        result = run_wrk(app, request_file, args.duration, args)
+        result = run_wrk(app, request_file, args.duration, args, once=scenario.once)
         rss = app.peak_rss_mib()
         position += 1
         after = floor_now(scenario.kind)
@@ -147,7 +150,7 @@ def run_backend(name: str, url: str, work: Path, args: argparse.Namespace, heade
     if upgrade.returncode != 0:
         raise RuntimeError(f"elearn db upgrade failed:\n{upgrade.stderr[-2000:]}")
     start = time.perf_counter()
-    world = seed(url, work, scale=args.scale, tokens=args.tokens)
+    world = seed(url, work, scale=args.scale, tokens=args.tokens, attempts=args.attempts)
     seeded = time.perf_counter() - start
     floor_app.prepare(url)
     counts = ", ".join(f"{n} {c}" for n, c in world.counts.items())
@@ -157,12 +160,12 @@ def run_backend(name: str, url: str, work: Path, args: argparse.Namespace, heade
     if args.gthread:
         variants.append(servers.ServerSettings(args.workers, "gthread", args.gthread_threads))
     rows: list[Row] = []
-    for settings in variants:
+    for number, settings in enumerate(variants):
         app, floor = serve(name, url, work, settings)
         try:
             if not any(learner.cookie for learner in world.learners):
                 sign_in(app, world, args, header, name)
-            plan = request_plan(scenarios, world, work)
+            plan = request_plan(scenarios, world, work, (number, len(variants)))
             floors = floor_files(work)
             for kind in ("read", "write"):  # warm the floor's workers and pool
                 run_wrk(floor, floors[kind], 1, args)
@@ -194,13 +197,16 @@ def sign_in(app: servers.Server, world: World, args: argparse.Namespace, header:
         raise RuntimeError("no learner could sign in: the page scenarios cannot run")
 
 
-def request_plan(scenarios: list[Scenario], world: World, work: Path) -> list[tuple[Scenario, Path]]:
-    """Write each scenario's request file (``REQUESTS`` random requests); the (scenario, file) pairs."""
+def request_plan(
+    scenarios: list[Scenario], world: World, work: Path, part: tuple[int, int]
+) -> list[tuple[Scenario, Path]]:
+    """Write each scenario's request file (``REQUESTS`` random requests, or a once-only scenario's
+    ``part`` of its pool); the (scenario, file) pairs."""
     rng = random.Random(2026)
     plan = []
     for scenario in scenarios:
         path = work / f"requests-{scenario.name}.txt"
-        write_requests(scenario, world, path, REQUESTS, rng)
+        write_requests(scenario, world, path, REQUESTS, rng, part)
         plan.append((scenario, path))
     return plan
 
@@ -265,6 +271,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
     parser.add_argument("--scale", type=int, default=1, help="seed scale (1: 20 000 learners)")
     parser.add_argument("--tokens", type=int, default=1000, help="learners with a bearer token")
+    parser.add_argument(
+        "--attempts",
+        type=int,
+        default=6000,
+        help="open quiz attempts to seed (1000 autosaved, the rest submitted once)",
+    )
     parser.add_argument("--sessions", type=int, default=200, help="learners signed in through the form")
     parser.add_argument("--scenarios", nargs="*", help="names from scenarios.py (default: all)")
     parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per scenario")

@@ -9,7 +9,7 @@ Runs the elearn app in this process (``create_app`` with the benchmarked servers
 settings) and sends ``-n`` requests of the scenario (``scenarios.py``) through a
 Flask test client: first unprofiled (the mean in-process time per request), then
 under pyinstrument. Session scenarios sign a few learners in through the real
-form first. Writes ``bench/results/profile-SCENARIO-BACKEND-YYYY-MM-DD-HHMM.html``
+form first. Writes ``bench/out/profile-SCENARIO-BACKEND-YYYY-MM-DD-HHMM.html``
 and ``.txt`` and prints the text profile. ``--world`` reuses a database seeded by
 ``seed.py`` or kept by ``http_load.py --keep`` (its ``world.json``).
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from benchlib import cli_env, run_cli
 from inprocess import make_app, send
-from scenarios import Scenario, by_name, make_request
+from scenarios import Scenario, attempt_request, by_name, make_request
 from seed import World, seed
 from sessions import sign_in_test_client
 
@@ -45,7 +45,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--world", type=Path, help="the world.json written when that database was seeded")
     parser.add_argument("--sessions", type=int, default=10, help="learners to sign in for session scenarios")
     parser.add_argument("--interval", type=float, default=0.001, help="pyinstrument sampling interval (s)")
-    parser.add_argument("--results", type=Path, default=BENCH / "results")
+    parser.add_argument("--results", type=Path, default=BENCH / "out", help="where the profiles go (not committed)")
     return parser.parse_args()
 
 
@@ -85,7 +85,15 @@ def profile(url: str, world: World, scenario: Scenario, args: argparse.Namespace
             learner.cookie = sign_in_test_client(app.test_client(), learner.username, world.password)
     client = app.test_client(use_cookies=False)
     rng = random.Random(11)
-    requests = [make_request(scenario, world, rng) for _ in range(args.requests * 2 + 20)]
+    wanted = args.requests * 2 + 20
+    if scenario.once:  # each request once: the submit pool's attempts in order (a seeded database is used up)
+        if len(world.submit_pool) < wanted:
+            raise SystemExit(
+                f"{scenario.name} needs {wanted} unsubmitted attempts; seed with --attempts {wanted + 1000}"
+            )
+        requests = [attempt_request(scenario, world, attempt) for attempt in world.submit_pool[:wanted]]
+    else:
+        requests = [make_request(scenario, world, rng) for _ in range(wanted)]
     for request in requests[:20]:  # warm-up: templates compiled, pool filled
         send(client, request)
     statuses: Counter[int] = Counter()

@@ -33,6 +33,7 @@ class WrkResult:
     socket_errors: int
     first_bad_status: int
     cpu_ms: float | None = None  # the server workers' CPU time per request, when measured
+    repeats: int = 0  # once-only requests sent again after their file ran out (a cheaper path)
 
     @property
     def rps(self) -> float:
@@ -56,6 +57,7 @@ class WrkResult:
             non2xx=int(data["non2xx"]),
             socket_errors=int(sockets),
             first_bad_status=int(data["first_bad_status"]),
+            repeats=int(data.get("repeats", 0)),
         )
 
 
@@ -95,6 +97,8 @@ class Row:
         if floor_cpu:
             cpu += f" ({sum(floor_cpu) / len(floor_cpu):.2f})"
         rps = f"**failed** ({r.rps:.0f})" if self.failed else f"{r.rps:.1f}"
+        if r.repeats:
+            rps += f" ({r.repeats} repeated)"
         ratio = "—" if self.failed or not self.floor_rps else f"{r.rps / self.floor_rps:.3f}"
         shown = [self.queries[0], *[n for n in self.queries[1:] if n != self.queries[0]]] if self.queries else []
         queries = "/".join(str(n) for n in shown) or "?"

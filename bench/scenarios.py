@@ -12,13 +12,14 @@ kind of id and a seeder in ``seed.py`` when it needs data that is not there yet.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from seed import Learner, World
+from seed import Learner, OpenAttempt, World
 
 Pick = Callable[[Learner, World, random.Random], str]
 
@@ -85,11 +86,21 @@ class Scenario:
     auth: str  # "token" | "session" | "none" | "coordinator" (the seeded coordinator's token)
     kind: str  # "read" | "write": compared with /floor/read or /floor/write
     body: Pick | None = None  # a JSON body, for writes that send one
+    #: Quiz scenarios act on a seeded open attempt (``{attempt}``, ``{quiz}``) as its owner: "save" draws
+    #: from ``World.save_pool`` at random; "submit" walks ``World.submit_pool``, each attempt once.
+    attempts: str | None = None
+    answers: bool = False  # send the attempt's answers as the body: {"answers": {...}}
+
+    @property
+    def once(self) -> bool:
+        """Each request may be sent once only (wrk walks the file instead of drawing from it)."""
+        return self.attempts == "submit"
 
     @property
     def title(self) -> str:
         """How the results table names it."""
         shown = self.url.replace("{course}", "{code}").replace("{lesson}", "{id}").replace("{media}", "{code}/{path}")
+        shown = shown.replace("{attempt}", "{id}").replace("{quiz}", "{id}")
         return f"{self.label} `{self.method} {shown}`"
 
     def path_for(self, learner: Learner, world: World, rng: random.Random) -> str:
@@ -109,7 +120,13 @@ SCENARIOS: list[Scenario] = [
     Scenario("login_page", "sign-in page", "GET", "/login", "none", "read"),
     Scenario("page_verify", "verify page", "GET", "/verify/{certificate}", "none", "read"),
     Scenario("api_jp_report", "API JP report", "GET", "/api/v1/reports/jp?page={page}", "coordinator", "read"),
-]
+    Scenario("api_quiz_resume", "API quiz resume", "POST", "/api/v1/quizzes/{quiz}/attempts", "token", "write",
+             attempts="save"),
+    Scenario("api_quiz_save", "API quiz autosave", "PUT", "/api/v1/attempts/{attempt}/answers", "token", "write",
+             attempts="save", answers=True),
+    Scenario("api_quiz_submit", "API quiz submit", "POST", "/api/v1/attempts/{attempt}/submit", "token", "write",
+             attempts="submit", answers=True),
+]  # fmt: skip
 
 
 def by_name(names: Sequence[str] | None) -> list[Scenario]:
@@ -139,8 +156,22 @@ def learners_for(scenario: Scenario, world: World) -> list[Learner]:
     return list(world.learners)
 
 
+def attempt_request(scenario: Scenario, world: World, attempt: OpenAttempt) -> Request:
+    """A quiz request on ``attempt`` by its owner."""
+    owner = next(learner for learner in world.learners if learner.user_id == attempt.user_id)
+    headers = auth_headers(scenario, owner)
+    body = json.dumps({"answers": attempt.answers}, separators=(",", ":")) if scenario.answers else ""
+    if body:
+        headers["Content-Type"] = "application/json"
+    return Request(scenario.method, scenario.url.format(attempt=attempt.id, quiz=attempt.quiz_id), headers, body)
+
+
 def make_request(scenario: Scenario, world: World, rng: random.Random, learner: Learner | None = None) -> Request:
     """One request of ``scenario`` as a random (or the given) learner."""
+    if scenario.attempts == "save":
+        return attempt_request(scenario, world, rng.choice(world.save_pool))
+    if scenario.attempts == "submit":  # a spare one from the end of the pool (the bench walks it from the start)
+        return attempt_request(scenario, world, rng.choice(world.submit_pool[-SPARE_SUBMITS:]))
     pool = learners_for(scenario, world)
     if not pool:
         raise RuntimeError(f"{scenario.name}: no learner can sign in this way (no session cookies?)")
@@ -156,8 +187,22 @@ def make_request(scenario: Scenario, world: World, rng: random.Random, learner: 
     return Request(scenario.method, scenario.path_for(who, world, rng), headers, body)
 
 
-def write_requests(scenario: Scenario, world: World, path: Path, count: int, rng: random.Random) -> int:
-    """Write ``count`` random requests of ``scenario`` for wrk; the number of distinct requests."""
-    requests = [make_request(scenario, world, rng).line() for _ in range(count)]
+#: Submit-pool attempts kept out of the HTTP runs, for the in-process query count and profile.
+SPARE_SUBMITS = 20
+
+
+def write_requests(
+    scenario: Scenario, world: World, path: Path, count: int, rng: random.Random, part: tuple[int, int] = (0, 1)
+) -> int:
+    """Write ``count`` random requests of ``scenario`` for wrk; the number of distinct requests. A
+    once-only scenario writes its pool's attempts in order instead, the ``part[0]``-th of ``part[1]``
+    equal shares (one per server variant measured), without the spares."""
+    if scenario.once:
+        pool = world.submit_pool[:-SPARE_SUBMITS]
+        share = len(pool) // part[1]
+        chosen = pool[part[0] * share : (part[0] + 1) * share]
+        requests = [attempt_request(scenario, world, attempt).line() for attempt in chosen]
+    else:
+        requests = [make_request(scenario, world, rng).line() for _ in range(count)]
     path.write_text("\n".join(requests) + "\n", encoding="utf-8")
     return len(set(requests))

@@ -44,6 +44,8 @@ LEARNERS = 20_000
 COMPLETIONS = 200_000
 COURSES, MODULES, LESSONS = 60, 5, 6
 CHUNK = 10_000
+FINISHED_ATTEMPTS = 50_000
+SAVE_POOL = 1000
 
 GOVERNMENTS = [
     "Pemerintah Kota Sorong",
@@ -74,6 +76,18 @@ class CourseInfo:
     lessons: list[int]  # in course order
     open_lessons: list[int]  # open to an enrolled learner who passed no quiz yet
     media: list[tuple[str, str]]  # (path, sha256)
+    quizzes: list[int] = field(default_factory=list)  # in course order
+    open_quizzes: list[int] = field(default_factory=list)  # open like ``open_lessons``
+
+
+@dataclass
+class OpenAttempt:
+    """A quiz attempt a token learner opened through the API, and a valid answer to each of its questions."""
+
+    user_id: int
+    quiz_id: int
+    id: int
+    answers: dict[str, Any]
 
 
 @dataclass
@@ -98,6 +112,9 @@ class World:
     learners: list[Learner] = field(default_factory=list)
     certificates: list[str] = field(default_factory=list)  # verification codes the verify scenario draws from
     coordinator_token: str = ""  # a coordinator of one government, for the JP report scenario
+    #: Open attempts of token learners: the first ``SAVE_POOL`` are autosaved and resumed at random,
+    #: the rest are each submitted once (``submit_pool``).
+    attempts: list[OpenAttempt] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     # Filled while seeding, not saved: what later seeders build on.
@@ -119,7 +136,18 @@ class World:
         world.learners = [Learner(**learner) for learner in raw["learners"]]
         world.certificates = raw.get("certificates", [])
         world.coordinator_token = raw.get("coordinator_token", "")
+        world.attempts = [OpenAttempt(**a) for a in raw.get("attempts", [])]
         return world
+
+    @property
+    def save_pool(self) -> list[OpenAttempt]:
+        """The attempts the autosave and resume scenarios draw from (never submitted)."""
+        return self.attempts[:SAVE_POOL]
+
+    @property
+    def submit_pool(self) -> list[OpenAttempt]:
+        """The attempts the submit scenario finishes, each once."""
+        return self.attempts[SAVE_POOL:]
 
     def course(self, code: str) -> CourseInfo:
         """A course by code."""
@@ -336,10 +364,24 @@ def seed_certificates(conn: Connection, world: World, rng: random.Random) -> int
     codes = [new_code() for _ in entries]
     rows = [
         {
-            "code": code, "number": f"BENCH/{n:07d}", "user_id": user_id, "course_id": course_id, "name": "Peserta",
-            "nip": None, "unit": None, "position": None, "course_code": "BENCH", "course_title": title, "jp": jp,
-            "completed_at": at, "issued_at": at, "issued_by_id": None, "is_signed": False, "revoked_at": None,
-            "revoked_reason": None, "revoked_by_id": None,
+            "code": code,
+            "number": f"BENCH/{n:07d}",
+            "user_id": user_id,
+            "course_id": course_id,
+            "name": "Peserta",
+            "nip": None,
+            "unit": None,
+            "position": None,
+            "course_code": "BENCH",
+            "course_title": title,
+            "jp": jp,
+            "completed_at": at,
+            "issued_at": at,
+            "issued_by_id": None,
+            "is_signed": False,
+            "revoked_at": None,
+            "revoked_reason": None,
+            "revoked_by_id": None,
         }  # fmt: skip
         for n, (code, (user_id, course_id, title, jp, at)) in enumerate(zip(codes, entries, strict=True), 1)
     ]
@@ -348,9 +390,21 @@ def seed_certificates(conn: Connection, world: World, rng: random.Random) -> int
     if sample is not None:
         pdf = render_certificate(
             CertificateDocument(
-                "BKPSDM", "Peserta", None, None, None, sample["course_title"], "BENCH", sample["jp"],
-                sample["completed_at"].date(), sample["issued_at"].date(), "BENCH/0000001",
-                f"http://127.0.0.1/verify/{sample['code']}", "Penandatangan", None, "Kepala",
+                "BKPSDM",
+                "Peserta",
+                None,
+                None,
+                None,
+                sample["course_title"],
+                "BENCH",
+                sample["jp"],
+                sample["completed_at"].date(),
+                sample["issued_at"].date(),
+                "BENCH/0000001",
+                f"http://127.0.0.1/verify/{sample['code']}",
+                "Penandatangan",
+                None,
+                "Kepala",
             )  # fmt: skip
         )
         ids = conn.execute(select(Certificate.__table__.c.id)).scalars().all()
@@ -373,6 +427,55 @@ def seed_coordinator_token(conn: Connection, world: World, rng: random.Random) -
     return bulk(conn, tables()["api_tokens"], [row])
 
 
+def seed_finished_attempts(conn: Connection, world: World, rng: random.Random) -> int:
+    """``FINISHED_ATTEMPTS x scale`` finished first attempts of quizzes in learners' courses, each with its
+    ``quiz_results`` row (about 70 % passed). Their layouts are empty: only review pages read them."""
+    from elearn.quizzes.models import FINISHED, Attempt, QuizResult
+
+    target = FINISHED_ATTEMPTS * world.scale
+    pairs = [(user_id, index) for user_id, chosen in world.enrolled.items() for index in chosen]
+    rng.shuffle(pairs)
+    picked: list[tuple[int, int, dt.datetime, float]] = []
+    for user_id, index in pairs[:target]:
+        quizzes = world.courses[index].quizzes
+        if quizzes:
+            picked.append((user_id, quizzes[0] if rng.random() < 0.6 else rng.choice(quizzes), utc(rng.uniform(1, 300)),
+                           rng.choice((40.0, 60.0, 70.0, 80.0, 100.0))))  # fmt: skip
+    attempts = (
+        {
+            "quiz_id": quiz_id,
+            "user_id": user_id,
+            "number": 1,
+            "state": FINISHED,
+            "started_at": at,
+            "deadline_at": None,
+            "finished_at": at,
+            "saved_at": at,
+            "score": grade / 10,
+            "max_score": 10,
+            "grade": grade,
+            "is_passed": grade >= 70,
+            "layout": [],
+        }  # fmt: skip
+        for user_id, quiz_id, at, grade in picked
+    )
+    count = bulk(conn, Attempt.__table__, attempts)
+    results = (
+        {
+            "user_id": user_id,
+            "quiz_id": quiz_id,
+            "grade": grade,
+            "is_passed": grade >= 70,
+            "attempts_used": 1,
+            "passed_at": at if grade >= 70 else None,
+            "updated_at": at,
+        }  # fmt: skip
+        for user_id, quiz_id, at, grade in picked
+    )
+    bulk(conn, QuizResult.__table__, results)
+    return count
+
+
 #: Run in this order in one transaction; each returns the rows it inserted. A seeder for a new
 #: feature (finished quiz attempts, certificates) is one more function here: see bench/README.md.
 SEEDERS: list[tuple[str, Callable[[Connection, World, random.Random], int]]] = [
@@ -384,7 +487,48 @@ SEEDERS: list[tuple[str, Callable[[Connection, World, random.Random], int]]] = [
     ("jp ledger", seed_ledger),
     ("certificates", seed_certificates),
     ("coordinator token", seed_coordinator_token),
+    ("finished attempts", seed_finished_attempts),
 ]
+
+
+def _answer(question: dict[str, Any]) -> Any:
+    """A valid (not necessarily right) answer to a question as the API shows it."""
+    kind, options = question["type"], question.get("options") or []
+    if kind in ("single", "truefalse"):
+        return options[0]["id"]
+    if kind == "multiple":
+        return [options[0]["id"]]
+    if kind == "matching":
+        return {left["id"]: right["id"] for left, right in zip(question["left"], question["right"], strict=True)}
+    return "20"
+
+
+def open_attempts(database_url: str, world: World, count: int) -> int:
+    """Open ``count`` attempts through the real API (in this process): token learners, round robin over
+    the quizzes open to them; each keeps a valid answer to every question for the autosave and submit
+    bodies. Returns the number opened."""
+    from inprocess import make_app
+
+    app = make_app(database_url)
+    client = app.test_client(use_cookies=False)
+    queues = [
+        (learner, [q for code in learner.courses for q in world.course(code).open_quizzes])
+        for learner in world.learners
+    ]
+    while len(world.attempts) < count and any(quizzes for _learner, quizzes in queues):
+        for learner, quizzes in queues:
+            if not quizzes or len(world.attempts) >= count:
+                continue
+            quiz_id = quizzes.pop(0)
+            headers = {"Authorization": f"Bearer {learner.token}"}
+            response = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers)
+            if response.status_code != 201:
+                raise RuntimeError(f"starting quiz {quiz_id} as {learner.username}: {response.status_code} "
+                                   f"{response.get_data(as_text=True)[:300]}")  # fmt: skip
+            body = response.get_json()
+            answers = {str(q["id"]): _answer(q) for q in body["questions"]}
+            world.attempts.append(OpenAttempt(learner.user_id, quiz_id, body["id"], answers))
+    return len(world.attempts)
 
 
 def write_tree(root: Path, seed: int) -> int:
@@ -410,9 +554,19 @@ def load_content(database_url: str, work: Path, seed: int) -> str:
 
 def read_courses(conn: Connection) -> list[CourseInfo]:
     """The loaded courses with their lessons in course order and their media files."""
-    from elearn.models import Course, Lesson, MediaFile, Module
+    from elearn.models import Course, Lesson, MediaFile, Module, Quiz
 
     course, lesson, module, media = Course.__table__, Lesson.__table__, Module.__table__, MediaFile.__table__
+    quiz = Quiz.__table__
+    quizzes: dict[int, list[tuple[int, int]]] = {}
+    ordered_quizzes = (
+        select(quiz.c.course_id, quiz.c.id, module.c.position)
+        .join(module, module.c.id == quiz.c.module_id)
+        .where(quiz.c.archived_at.is_(None), module.c.archived_at.is_(None))
+        .order_by(quiz.c.course_id, module.c.position, quiz.c.position)
+    )
+    for course_id, quiz_id, position in conn.execute(ordered_quizzes):
+        quizzes.setdefault(course_id, []).append((quiz_id, position))
     lessons: dict[int, list[tuple[int, int]]] = {}
     ordered = (
         select(lesson.c.course_id, lesson.c.id, module.c.position)
@@ -431,13 +585,26 @@ def read_courses(conn: Connection) -> list[CourseInfo]:
         items = lessons.get(course_id, [])
         first = min((position for _id, position in items), default=0)
         open_ones = [i for i, position in items if not sequential or position == first]
+        tests = quizzes.get(course_id, [])
+        open_tests = [i for i, position in tests if not sequential or position == first]
         found.append(
-            CourseInfo(code, course_id, sequential, [i for i, _p in items], open_ones, files.get(course_id, []))
+            CourseInfo(
+                code,
+                course_id,
+                sequential,
+                [i for i, _p in items],
+                open_ones,
+                files.get(course_id, []),
+                [i for i, _p in tests],
+                open_tests,
+            )  # fmt: skip
         )
     return found
 
 
-def seed(database_url: str, work: Path, *, scale: int = 1, tokens: int = 1000, rng_seed: int = 2026) -> World:
+def seed(
+    database_url: str, work: Path, *, scale: int = 1, tokens: int = 1000, attempts: int = 6000, rng_seed: int = 2026
+) -> World:
     """Build the whole deployment in ``database_url`` (migrated, empty); writes ``work/world.json``."""
     work.mkdir(parents=True, exist_ok=True)
     rng = random.Random(rng_seed)
@@ -459,6 +626,11 @@ def seed(database_url: str, work: Path, *, scale: int = 1, tokens: int = 1000, r
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     engine.dispose()
+    start = time.perf_counter()
+    world.counts["open attempts"] = open_attempts(database_url, world, attempts)
+    world.seconds["open attempts"] = time.perf_counter() - start
+    print(f"  open attempts: {world.counts['open attempts']} through POST /api/v1/quizzes/{{id}}/attempts "
+          f"({world.seconds['open attempts']:.1f} s)", flush=True)  # fmt: skip
     world.save(work / "world.json")
     return world
 
@@ -469,6 +641,9 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=1, help="multiplies people, enrolments and completions")
     parser.add_argument("--tokens", type=int, default=1000, help="learners given a bearer token")
     parser.add_argument("--work", type=Path, default=Path("instance/bench"), help="content tree and world.json go here")
+    parser.add_argument(
+        "--attempts", type=int, default=6000, help="open quiz attempts (1000 autosaved, the rest submitted)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     start = time.perf_counter()
@@ -480,7 +655,9 @@ def main() -> int:
         print(upgrade.stderr, file=sys.stderr)
         return 1
     print(f"elearn db upgrade ({upgrade.seconds:.1f} s)", flush=True)
-    world = seed(args.database_url, args.work, scale=args.scale, tokens=args.tokens, rng_seed=args.seed)
+    world = seed(
+        args.database_url, args.work, scale=args.scale, tokens=args.tokens, attempts=args.attempts, rng_seed=args.seed
+    )
     print(f"seeded scale {world.scale} in {time.perf_counter() - start:.1f} s; {args.work / 'world.json'}")
     return 0
 

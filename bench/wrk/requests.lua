@@ -6,6 +6,10 @@
 --   METHOD <tab> PATH <tab> BODY (may be empty) [<tab> Header-Name: value]...
 -- Every request picks a line at random, so a run spreads over many learners'
 -- tokens or session cookies and many course, lesson and media ids.
+-- With "once THREADS" after the file (wrk -t THREADS), each line is sent once
+-- instead: thread N walks lines N, N+THREADS, ...; a thread that runs out
+-- starts again from its first line and counts each such request in "repeats"
+-- (submitting a finished quiz attempt again is a different, cheaper request).
 -- done() prints one line "BENCH_JSON {...}" with the counts and latency
 -- percentiles (microseconds); a response outside 2xx (a redirect too) counts
 -- in "non2xx", so a run that errs is never mistaken for a fast one.
@@ -22,6 +26,10 @@ end
 local pool = {}
 non2xx = 0
 first_bad = 0
+repeats = 0
+local once = false
+local stride = 1
+local sent = 0
 
 function init(args)
    local file = args[1]
@@ -51,11 +59,24 @@ function init(args)
    if #pool == 0 then
       error("no requests in " .. file)
    end
+   if args[2] == "once" then
+      once = true
+      stride = tonumber(args[3]) or 1
+   end
    math.randomseed(os.time() * 100 + (id or 0))
 end
 
 function request()
-   return pool[math.random(#pool)]
+   if not once then
+      return pool[math.random(#pool)]
+   end
+   local index = id + sent * stride
+   sent = sent + 1
+   if index > #pool then
+      repeats = repeats + 1
+      index = (index - 1) % #pool + 1
+   end
+   return pool[index]
 end
 
 function response(status, headers, body)
@@ -68,9 +89,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local bad, first = 0, 0
+   local bad, first, again = 0, 0, 0
    for _, thread in ipairs(threads) do
       bad = bad + (thread:get("non2xx") or 0)
+      again = again + (thread:get("repeats") or 0)
       local status = thread:get("first_bad") or 0
       if first == 0 and status ~= 0 then
          first = status
@@ -80,8 +102,8 @@ function done(summary, latency, requests)
    io.write(string.format(
       'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "non2xx": %d, "first_bad_status": %d, '
       .. '"connect_errors": %d, "read_errors": %d, "write_errors": %d, "timeouts": %d, '
-      .. '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f}\n',
+      .. '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, "mean_us": %.1f, "repeats": %d}\n',
       summary.requests, summary.duration, summary.bytes, bad, first,
       e.connect, e.read, e.write, e.timeout,
-      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean, again))
 end

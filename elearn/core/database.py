@@ -32,14 +32,20 @@ def init_database(app: Flask) -> None:
             engine._elearn_pragmas = True  # type: ignore[attr-defined]
 
 
+def dialect_insert(table: Any) -> Any:
+    """The backend's own INSERT (with ``on_conflict_do_*``) for ``table`` or a model."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def insert_ignoring_duplicates(model: type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
     """INSERT rows unless one with the same key exists (concurrent-safe on both backends)."""
     if not rows:
         return
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).on_conflict_do_nothing()
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    statement = prebuilt(f"insert-ignoring:{table.name}", lambda: dialect_insert(table).on_conflict_do_nothing())
     db.session.execute(statement, rows if isinstance(rows, list) else [rows])
 
 

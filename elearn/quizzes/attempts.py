@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -35,7 +35,7 @@ from elearn.accounts.models import Unit, User
 from elearn.audit import services as audit
 from elearn.catalogue.models import Course
 from elearn.catalogue.structure import CourseInfo
-from elearn.core.database import insert_ignoring_duplicates
+from elearn.core.database import dialect_insert, insert_ignoring_duplicates, prebuilt
 from elearn.core.time import now
 from elearn.enrolment.services import actor_of
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
@@ -127,14 +127,18 @@ def touch(context: AttemptContext) -> bool:
 def _load(attempt_id: int) -> AttemptContext | None:
     if not 0 < attempt_id <= MAX_ID:
         return None
-    found = db.session.execute(
-        select(Attempt, Quiz, Course, User, Unit.path)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .join(Course, Course.id == Quiz.course_id)
-        .join(User, User.id == Attempt.user_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(Attempt.id == attempt_id)
-    ).first()
+    statement = prebuilt(
+        "attempt-context",
+        lambda: (
+            select(Attempt, Quiz, Course, User, Unit.path)
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .join(Course, Course.id == Quiz.course_id)
+            .join(User, User.id == Attempt.user_id)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .where(Attempt.id == bindparam("attempt_id"))
+        ),
+    )
+    found = db.session.execute(statement, {"attempt_id": attempt_id}).first()
     return AttemptContext(*found) if found is not None else None
 
 
@@ -282,7 +286,10 @@ def _new_attempt(quiz: Quiz, user: User, number: int, limit: dt.timedelta | None
 
 def saved_answers(attempt: Attempt) -> dict[int, AttemptAnswer]:
     """The attempt's saved answers by question version id."""
-    rows = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id))
+    statement = prebuilt(
+        "attempt-answers", lambda: select(AttemptAnswer).where(AttemptAnswer.attempt_id == bindparam("attempt_id"))
+    )
+    rows = db.session.scalars(statement, {"attempt_id": attempt.id})
     return {row.question_version_id: row for row in rows}
 
 
@@ -310,24 +317,24 @@ def _write_answers(attempt: Attempt, answers: dict[int, Any], moment: dt.datetim
     """Merge answers into what was saved: one upsert whatever their number."""
     if not answers:
         return
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = AttemptAnswer.__table__
-    statement = dialect.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.attempt_id, table.c.question_version_id],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
-    )
     db.session.execute(
-        statement,
+        prebuilt("attempt-answers-merge", lambda: _answers_upsert("response", "saved_at")),
         [
             {"attempt_id": attempt.id, "question_version_id": version_id, "response": value, "saved_at": moment}
             for version_id, value in answers.items()
         ],
     )
-    if mark_saved:
-        attempt.saved_at = moment
+    if mark_saved:  # a statement, not a unit-of-work flush: this is the autosave's hot path
+        db.session.execute(
+            prebuilt(
+                "attempt-saved-at",
+                lambda: update(Attempt.__table__)
+                .where(Attempt.__table__.c.id == bindparam("attempt_id"))
+                .values(saved_at=bindparam("moment")),
+            ),
+            {"attempt_id": attempt.id, "moment": moment},
+        )
+        set_committed_value(attempt, "saved_at", moment)
 
 
 def save_answers(user: User, attempt_id: int, raw: dict[str, Any]) -> tuple[AttemptContext, int]:
@@ -415,12 +422,8 @@ def finish(context: AttemptContext) -> bool:
     numbers = totals(scored, context.quiz.pass_percent)
     moment = now()
     context.saved = saved
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == IN_PROGRESS)
-        .values(finished_at=moment, **numbers)
-        .execution_options(synchronize_session=False)
-    )
+    values = {f"set_{name}": value for name, value in {"finished_at": moment, **numbers}.items()}
+    claimed = db.session.execute(prebuilt("attempt-finish", _finish_statement), {"attempt_id": attempt.id, **values})
     if cast(CursorResult[Any], claimed).rowcount != 1:
         db.session.refresh(attempt)  # another request finished it first: show theirs
         return False
@@ -431,15 +434,34 @@ def finish(context: AttemptContext) -> bool:
     return True
 
 
+def _answers_upsert(*updated: str) -> Any:
+    """INSERT answer rows; where one exists, set only the ``updated`` columns (one statement for many rows)."""
+    table: Any = AttemptAnswer.__table__
+    statement = dialect_insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.attempt_id, table.c.question_version_id],
+        set_={name: statement.excluded[name] for name in updated},
+    )
+
+
+FINISH_COLUMNS = ("finished_at", "state", "score", "max_score", "grade", "is_passed")
+
+
+def _finish_statement() -> Any:
+    """Close an open attempt with its numbers; matches no row when another request closed it first."""
+    table: Any = Attempt.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("attempt_id"), table.c.state == IN_PROGRESS)
+        .values({name: bindparam(f"set_{name}") for name in FINISH_COLUMNS})
+    )
+
+
 def _record_scores(
     attempt: Attempt, scored: list[Scored], saved: dict[int, AttemptAnswer], moment: dt.datetime
 ) -> None:
     """Every question gets an answer row with its score (unanswered ones too, for item analysis), in one
     statement whatever their number, and the chosen options are counted per option in another."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = AttemptAnswer.__table__
     rows, choices = [], []
     for s in scored:
         score = round_half_up(Fraction(s.score), 4) if s.score is not None else None
@@ -458,11 +480,7 @@ def _record_scores(
             choices.append(
                 {"attempt_id": attempt.id, "question_version_id": s.question.version_id, "option_index": index}
             )
-    statement = dialect.insert(table)
-    upsert = statement.on_conflict_do_update(
-        index_elements=[table.c.attempt_id, table.c.question_version_id], set_={"score": statement.excluded.score}
-    )
-    db.session.execute(upsert, rows)
+    db.session.execute(prebuilt("attempt-answers-score", lambda: _answers_upsert("score")), rows)
     insert_ignoring_duplicates(AnswerChoice, choices)
 
 

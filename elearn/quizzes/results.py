@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, func, or_, select
 
 from elearn.catalogue.structure import snapshot
+from elearn.core.database import dialect_insert, prebuilt
 from elearn.core.time import now
 from elearn.extensions import db
 from elearn.progress.outline import outline_of
@@ -49,29 +49,45 @@ def update_result(quiz: Quiz, user_id: int) -> bool:
     One upsert keeps ``is_passed`` and ``passed_at`` once set (completion never reverts) and tells,
     through the ``passed_at`` it returns, whether this call is the first pass. Returns that.
     """
-    attempts = [
-        (number, state, grade)
-        for number, state, grade in db.session.execute(
-            select(Attempt.number, Attempt.state, Attempt.grade).where(
-                Attempt.quiz_id == quiz.id, Attempt.user_id == user_id
-            )
-        )
-    ]
+    found = db.session.execute(
+        prebuilt(
+            "quiz-result-attempts",
+            lambda: select(Attempt.number, Attempt.state, Attempt.grade).where(
+                Attempt.quiz_id == bindparam("quiz_id"), Attempt.user_id == bindparam("user_id")
+            ),
+        ),
+        {"quiz_id": quiz.id, "user_id": user_id},
+    )
+    attempts = [(number, state, grade) for number, state, grade in found]
     moment = now()
     grade = combined_grade(quiz.grading, attempts)
     passed = grade is not None and grade >= quiz.pass_percent
-    dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = QuizResult.__table__
-    statement = dialect.insert(table).values(
-        user_id=user_id,
-        quiz_id=quiz.id,
-        grade=grade,
-        is_passed=passed,
-        passed_at=moment if passed else None,
-        attempts_used=len(attempts),
-        updated_at=moment,
-    )
-    statement = statement.on_conflict_do_update(
+    values = {
+        "user_id": user_id,
+        "quiz_id": quiz.id,
+        "grade": grade,
+        "is_passed": passed,
+        "passed_at": moment if passed else None,
+        "attempts_used": len(attempts),
+        "updated_at": moment,
+    }
+    passed_at = db.session.execute(
+        prebuilt("quiz-result-upsert", _result_upsert), {f"new_{name}": value for name, value in values.items()}
+    ).scalar_one()
+    newly_passed = passed and passed_at is not None and passed_at == moment
+    if newly_passed:
+        _complete_course_if_done(quiz.course_id, user_id)
+    return newly_passed
+
+
+RESULT_COLUMNS = ("user_id", "quiz_id", "grade", "is_passed", "passed_at", "attempts_used", "updated_at")
+
+
+def _result_upsert() -> Any:
+    """Write a learner's result; ``is_passed`` and ``passed_at`` stay once set. Returns ``passed_at``."""
+    table: Any = QuizResult.__table__
+    statement = dialect_insert(table).values({name: bindparam(f"new_{name}") for name in RESULT_COLUMNS})
+    return statement.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.quiz_id],
         set_={
             "grade": statement.excluded.grade,
@@ -81,11 +97,6 @@ def update_result(quiz: Quiz, user_id: int) -> bool:
             "passed_at": func.coalesce(table.c.passed_at, statement.excluded.passed_at),
         },
     ).returning(table.c.passed_at)
-    passed_at = db.session.execute(statement).scalar_one()
-    newly_passed = passed and passed_at is not None and passed_at == moment
-    if newly_passed:
-        _complete_course_if_done(quiz.course_id, user_id)
-    return newly_passed
 
 
 def attempts_in_progress(attempts: list[tuple[int, str, Decimal | None]]) -> int:

@@ -82,17 +82,26 @@ def test_a_domain_adds_its_section_without_touching_the_export(
 ) -> None:
     monkeypatch.setattr(owndata, "_sections", dict(owndata._sections))
 
-    @owndata.section("certificates", order=50)
-    def certificates(user: Any) -> list[dict[str, Any]]:
+    @owndata.section("trainings", order=50)
+    def trainings(user: Any) -> list[dict[str, Any]]:
         return [{"number": f"SERT-{user.username}"}]
 
     data = app.test_client().get("/api/v1/me/export", headers=token_for(scenario.users["learner_enrolled"]))
     sections = list(data.get_json()["sections"])
-    assert sections.index("quiz_results") < sections.index("certificates") < sections.index("course_uploads")
-    assert data.get_json()["sections"]["certificates"] == [{"number": "SERT-peserta"}]
-    with pytest.raises(ValueError, match="two personal-data sections are named 'certificates'"):
-        owndata.section("certificates")(lambda user: [])
+    assert sections.index("quiz_results") < sections.index("trainings") < sections.index("course_uploads")
+    assert data.get_json()["sections"]["trainings"] == [{"number": "SERT-peserta"}]
+    with pytest.raises(ValueError, match="two personal-data sections are named 'trainings'"):
+        owndata.section("trainings")(lambda user: [])
 
 
 def test_every_domain_section_is_found_by_its_module_name() -> None:
-    assert set(owndata.discover_sections()) >= {"accounts", "audit", "enrolment", "progress", "publishing", "quizzes"}
+    assert set(owndata.discover_sections()) >= {
+        "accounts",
+        "audit",
+        "certificates",
+        "enrolment",
+        "progress",
+        "publishing",
+        "quizzes",
+        "reports",
+    }
