@@ -34,7 +34,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from elearn.accounts.models import Unit, User
 from elearn.audit import services as audit
 from elearn.catalogue.models import Course
-from elearn.catalogue.structure import CourseInfo
+from elearn.catalogue.structure import CourseInfo, snapshot
 from elearn.core.database import dialect_insert, insert_ignoring_duplicates, prebuilt
 from elearn.core.time import now
 from elearn.enrolment.services import actor_of
@@ -143,11 +143,30 @@ def _load(attempt_id: int) -> AttemptContext | None:
 
 
 def own_attempt(user: User, attempt_id: int) -> AttemptContext:
-    """The caller's own attempt (anyone else's: 404, as if it did not exist)."""
-    context = _load(attempt_id)
-    if context is None or context.owner.id != user.id:
+    """The caller's own attempt (anyone else's: 404, as if it did not exist).
+
+    The hot path of autosave and submit: one query for the attempt and its quiz (the caller is the
+    owner, the course comes from the cached structure); the full load only for a course no longer live.
+    """
+    if not 0 < attempt_id <= MAX_ID:
         raise NotFound(_("Percobaan kuis tidak ditemukan."))
-    return context
+    statement = prebuilt(
+        "own-attempt",
+        lambda: select(Attempt, Quiz)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")),
+    )
+    found = db.session.execute(statement, {"attempt_id": attempt_id, "user_id": user.id}).first()
+    if found is None:
+        raise NotFound(_("Percobaan kuis tidak ditemukan."))
+    attempt, quiz = found
+    structure = snapshot().by_id.get(quiz.course_id)
+    if structure is None:
+        context = _load(attempt_id)
+        if context is None:
+            raise NotFound(_("Percobaan kuis tidak ditemukan."))
+        return context
+    return AttemptContext(attempt, quiz, structure.course, user, user.unit_path)
 
 
 def visible_attempt(user: User, attempt_id: int) -> AttemptContext:
