@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import floor_app
+import inprocess
 import results
 import servers
 from benchlib import cli_env, run_cli
@@ -277,6 +278,9 @@ def parse_args() -> argparse.Namespace:
         default=6000,
         help="open quiz attempts to seed (1000 autosaved, the rest submitted once)",
     )
+    parser.add_argument(
+        "--redis", default="auto", help="rate counters in this Redis (auto: 127.0.0.1:6379/13 if it answers; none)"
+    )
     parser.add_argument("--sessions", type=int, default=200, help="learners signed in through the form")
     parser.add_argument("--scenarios", nargs="*", help="names from scenarios.py (default: all)")
     parser.add_argument("--duration", type=int, default=8, help="seconds of wrk per scenario")
@@ -301,6 +305,8 @@ def settings_lines(args: argparse.Namespace) -> list[str]:
         served += f" (and again with {args.workers} gthread workers x {args.gthread_threads} threads)"
     return [
         f"server: {served} on 127.0.0.1, `ELEARN_ENV=production`; the floor app under the same settings",
+        "rate counters (verify page, sign-in limits): "
+        + (f"Redis ({args.redis_used})" if args.redis_used else "in the database (no Redis)"),
         f"load: wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s per scenario after a {args.warmup:g} s"
         f" warm-up; floor runs -d{args.floor_duration:g}s; timeout {args.timeout:g} s",
         f"requests: each scenario draws at random from {REQUESTS} requests over {args.tokens} learners with a token"
@@ -308,11 +314,32 @@ def settings_lines(args: argparse.Namespace) -> list[str]:
     ]
 
 
+def redis_target(option: str) -> str:
+    """The Redis URL for ``--redis``: a URL, ``auto`` (database 13 on 127.0.0.1:6379 when it answers,
+    emptied first) or ``none``."""
+    if option == "none":
+        return ""
+    url = "redis://127.0.0.1:6379/13" if option == "auto" else option
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()
+        client.close()
+    except redis.RedisError as error:
+        if option != "auto":
+            raise SystemExit(f"--redis {option}: {error}") from None
+        return ""
+    return url
+
+
 def main() -> int:
     args = parse_args()
     if shutil.which("wrk") is None:
         print(INSTALL_WRK, file=sys.stderr)
         return 2
+    inprocess.REDIS_URL = redis_target(args.redis)
+    args.redis_used = inprocess.REDIS_URL
     header = Header(dt.datetime.now(), results.load_average(), settings_lines(args))
     print(f"load average {header.load_start}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="elearn-bench-http-"))

@@ -18,6 +18,10 @@ from seed import World
 SECRET_KEY = "bench-only-secret-key-not-for-any-real-deployment"  # noqa: S105 - a throw-away bench secret
 
 
+#: Rate counters (verify page, sign-in limits) in this Redis when set, as in production; else in the database.
+REDIS_URL = ""
+
+
 def server_settings(database_url: str) -> dict[str, str]:
     """The ``ELEARN_*`` variables every benchmarked elearn process gets."""
     # One trusted proxy, as behind nginx in production: the verify scenario sends each request from
@@ -27,6 +31,7 @@ def server_settings(database_url: str) -> dict[str, str]:
         "ELEARN_SECRET_KEY": SECRET_KEY,
         "ELEARN_ENV": "production",
         "ELEARN_TRUSTED_PROXIES": "1",
+        "ELEARN_REDIS_URL": REDIS_URL,
     }
 
 
