@@ -48,7 +48,10 @@ ROLE_USERS: dict[str, str | None] = {
 }
 ROLES = tuple(ROLE_USERS)
 
-ESSAY_ANSWER = "Jawaban esai peserta."
+#: Markup that would run in a reader's browser if it reached a page unescaped: peserta's essay answer
+#: is made of it, and the hostile corpus types it into every field someone else reads.
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+ESSAY_ANSWER = "Jawaban esai: " + XSS
 
 
 @dataclass
