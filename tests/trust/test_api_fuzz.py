@@ -72,18 +72,10 @@ def api_schema(world: World, role: str) -> Any:
     return schema
 
 
-def real_ids(world: World, path: str) -> dict[str, Any]:
-    """The world's objects for the path's parameters (``code`` is the certificate's on certificate paths)."""
-    ids = dict(world.ids)
-    if "/certificates/{code}" in path or "/verify/{code}" in path:
-        ids["code"] = ids["certificate"]
-    return {name: ids[name] for name in ids if "{" + name + "}" in path}
-
-
 def cases(operation: Any, world: World) -> st.SearchStrategy[Any]:
     """Fitting data, fitting data aimed at real objects, and data that does not fit."""
     sources = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
-    fixed = real_ids(world, operation.path)
+    fixed = world.document_ids(operation.path)
     if fixed:
         sources.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=fixed))
     return st.one_of(sources)

@@ -114,6 +114,14 @@ class World:
     identities: dict[str, Identity]
     snapshot: Snapshot
 
+    def document_ids(self, path: str) -> dict[str, Any]:
+        """The world's objects for the parameters of an OpenAPI path (``code`` is the certificate's on
+        certificate paths)."""
+        ids = dict(self.ids)
+        if "/certificates/{code}" in path or "/verify/{code}" in path:
+            ids["code"] = ids["certificate"]
+        return {name: ids[name] for name in ids if "{" + name + "}" in path}
+
     @contextmanager
     def restored(self) -> Iterator[None]:
         """Run a block that may change the world, then put it back."""
