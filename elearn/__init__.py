@@ -42,7 +42,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["ELEARN_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
+    from elearn.core.http import DatabaseIdConverter
     from elearn.web import apply_body_limit
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
 
     app.before_request(apply_body_limit)  # before CSRFProtect's hook reads (and so limits) a form
     _init_extensions(app)

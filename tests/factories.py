@@ -32,41 +32,42 @@ def _nip_for(serial: int) -> str:
     return f"198503{day:02d}2010011{serial % 1000:03d}"
 
 
+def create_user(
+    username: str | None = None,
+    *,
+    role: str = "learner",
+    unit: str | None = "Pemerintah Kota Sorong/Dinas Kesehatan",
+    password: str = PASSWORD,
+    must_change_password: bool = False,
+    nip: str | None = None,
+    name: str | None = None,
+    **fields: Any,
+) -> User:
+    """A committed User (needs an app context); uses the fast hash so tests stay quick."""
+    serial = next(_serial)
+    username = username or f"user{serial}"
+    user = User(
+        username=username,
+        name=name or username.title(),
+        role=role,
+        nip=nip if nip is not None else (_nip_for(serial) if role == "learner" else None),
+        password_hash=hashing.hash_generated_password(password),
+        must_change_password=must_change_password,
+        unit=ensure_unit(unit) if unit else None,
+        **fields,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     """``make_user(username=..., role=..., unit=..., password=...)`` -> a committed User.
 
     Uses the fast hash so tests stay quick; sign-in works the same.
     """
-
-    def make(
-        username: str | None = None,
-        *,
-        role: str = "learner",
-        unit: str | None = "Pemerintah Kota Sorong/Dinas Kesehatan",
-        password: str = PASSWORD,
-        must_change_password: bool = False,
-        nip: str | None = None,
-        name: str | None = None,
-        **fields: Any,
-    ) -> User:
-        serial = next(_serial)
-        username = username or f"user{serial}"
-        user = User(
-            username=username,
-            name=name or username.title(),
-            role=role,
-            nip=nip if nip is not None else (_nip_for(serial) if role == "learner" else None),
-            password_hash=hashing.hash_generated_password(password),
-            must_change_password=must_change_password,
-            unit=ensure_unit(unit) if unit else None,
-            **fields,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    return create_user
 
 
 @pytest.fixture
@@ -124,9 +125,17 @@ def load_content(app: Flask, path: Path) -> str:
 def scenario(app: Flask, make_user: Callable[..., User], tmp_path: Path) -> Scenario:
     """TST-1 (open, sequential, 2 modules × 2 lessons + a quiz, taught by ``guru``),
     TST-2 (taught by ``guru2``), TST-A (approval, taught by ``guru``, ``learner`` pending)."""
+    return build_scenario(app, tmp_path)
+
+
+def build_scenario(app: Flask, tmp_path: Path, quiz: str | None = None) -> Scenario:
+    """The ``scenario`` fixture's world, built in ``tmp_path`` (TST-1's quiz replaced by ``quiz`` if given)."""
     from tests.coursetree import build_course
 
-    build_course(tmp_path, "TST-1", instructors="[guru]")
+    make_user = create_user
+    folder = build_course(tmp_path, "TST-1", instructors="[guru]")
+    if quiz is not None:
+        (folder / "01-modul-1" / "03-kuis.quiz.md").write_text(quiz, encoding="utf-8")
     build_course(tmp_path, "TST-2", instructors="[guru2]", modules=1)
     build_course(tmp_path, "TST-A", instructors="[guru]", enrolment="approval", modules=1)
     load_content(app, tmp_path)

@@ -17,6 +17,24 @@ def register_api(app: Flask) -> None:
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     _document_health(api)
+    _document_common_errors(api)
+
+
+def _document_common_errors(api: Any) -> None:
+    """The errors every operation may answer, whatever it does: 400 ``bad_request`` (a NUL byte in the URL
+    or query, a body that is not JSON) and, for those that read a body, 413 ``too_large``."""
+    from elearn.api.auth import error_doc
+
+    for path, operations in api.spec._paths.items():
+        if not path.startswith("/api/"):
+            continue
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue  # path-level "parameters"
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", error_doc("bad_request"))
+            if "requestBody" in operation:
+                responses.setdefault("413", error_doc("too_large"))
 
 
 def _document_health(api: Any) -> None:

@@ -96,13 +96,14 @@ def _filtered(actor: Actor, filters: CertificateFilters, query: Select[*Ts]) -> 
     elif filters.status == "revoked":
         query = query.where(Certificate.revoked_at.is_not(None))
     if filters.q and filters.q.strip():
-        needle = f"%{filters.q.strip().lower()}%"
+        # autoescape: a % or _ typed in the search box is a character, not a LIKE wildcard.
+        needle = filters.q.strip().lower()
         query = query.where(
             or_(
-                func.lower(Certificate.name).like(needle),
-                Certificate.nip.like(needle),
-                func.lower(Certificate.number).like(needle),
-                User.username.like(needle),
+                func.lower(Certificate.name).contains(needle, autoescape=True),
+                Certificate.nip.contains(needle, autoescape=True),
+                func.lower(Certificate.number).contains(needle, autoescape=True),
+                User.username.contains(needle, autoescape=True),
             )
         )
     return query

@@ -115,7 +115,7 @@ def revoke(code: str) -> Any:
     """Revoke one certificate with a reason."""
     form = RevokeForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Formulir tidak sah. Coba lagi."), "error")
+        flash(" ".join(str(message) for message in form.reason.errors) or _("Formulir tidak sah. Coba lagi."), "error")
         return redirect(request.referrer or url_for("certificates.manage"))
     certificate = services.revoke(actor_of(current_user), code, form.reason.data)
     db.session.commit()

@@ -12,10 +12,38 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from elearn.errors import DomainError
 
 API_PREFIX = "/api/"
+
+#: The largest id a database integer column holds (PostgreSQL ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def digits_up_to(limit: int) -> str:
+    """A regular expression matching the decimal numbers 0 .. ``limit`` (no sign, no leading zeros
+    beyond the number's length), digit by digit: ``\\d{1,9}|1\\d{9}|20\\d{8}|...|2147483647``."""
+    digits = str(limit)
+    parts = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        lowest = 1 if position == 0 and len(digits) > 1 else 0
+        if int(digit) - 1 >= lowest:
+            rest = len(digits) - position - 1
+            parts.append(f"{digits[:position]}[{lowest}-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    parts.append(digits)
+    return "(?:" + "|".join(parts) + ")"
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: only a number a database id can be (0 .. ``MAX_ID``) matches, so a larger
+    one is a 404 like any unknown id, instead of overflowing the database driver (a 500). The range is in
+    the regular expression, not a check after matching: werkzeug would answer 405 for a path that a GET
+    route shares."""
+
+    regex = digits_up_to(MAX_ID)
+
 
 _CODES = {
     400: "bad_request",
