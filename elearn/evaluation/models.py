@@ -139,6 +139,8 @@ class NeedsSurvey(IdMixin, Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     opens_on: Mapped[dt.date]
     closes_on: Mapped[dt.date]
+    #: Closed early by a coordinator (answers are taken only within the window and before this).
+    closed_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 

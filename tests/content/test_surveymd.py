@@ -146,7 +146,8 @@ def test_two_survey_files_and_a_survey_inside_a_module_are_refused(tmp_path: Pat
     item = "## Puas? {type=likert}\n"
     _courses, problems = parse(tmp_path, {"a.survey.md": item, "b.survey.md": item, "01-m/02-c.survey.md": item})
     assert problems == [
-        "content/c/01-m/02-c.survey.md:1: a survey file belongs in the course folder, beside course.md, not in a module",
+        "content/c/01-m/02-c.survey.md:1: a survey file belongs in the course folder, beside course.md, "
+        "not in a module",
         "content/c/a.survey.md:1: a course has at most one survey file (also b.survey.md)",
         "content/c/b.survey.md:1: a course has at most one survey file (also a.survey.md)",
     ]
