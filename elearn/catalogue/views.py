@@ -15,6 +15,7 @@ from elearn.catalogue.structure import live_structure
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
+from elearn.evaluation.needs import catalogue_needs
 from elearn.evaluation.surveys import survey_status
 from elearn.extensions import db
 from elearn.progress.access import ItemLocked, course_access
@@ -33,8 +34,15 @@ def index() -> Any:
     competency = request.args.get("competency", "")
     competency = competency if competency in COMPETENCIES else ""
     summaries = course_summaries(current_user.id, q=q or None, competency=competency or None)
+    needs = catalogue_needs(current_user)  # courses answering the needs of the learner's unit come first
+    summaries.sort(key=lambda summary: summary.course.id not in needs.recommended)
     return render_template(
-        "catalogue/index.html", summaries=summaries, q=q, competency=competency, competencies=COMPETENCIES
+        "catalogue/index.html",
+        summaries=summaries,
+        q=q,
+        competency=competency,
+        competencies=COMPETENCIES,
+        needs=needs,
     )
 
 

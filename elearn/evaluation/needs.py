@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, literal, or_, select, union_all
 
 from elearn.accounts.models import Unit, User
 from elearn.audit import services as audit
@@ -378,16 +378,42 @@ def close(actor: Actor, survey_id: int) -> None:
         db.session.flush()
 
 
-def recommended_courses(unit_path: str | None) -> frozenset[int]:
-    """Courses linked to needs of surveys published to the unit or a unit above it (one query)."""
-    if not unit_path:
-        return frozenset()
-    rows = db.session.scalars(
-        select(NeedsTopicCourse.course_id)
+@dataclass(frozen=True)
+class CatalogueNeeds:
+    """What the catalogue shows of a person's unit's needs."""
+
+    recommended: frozenset[int] = frozenset()  # courses linked to needs of the person's units
+    waiting: int = 0  # open needs surveys the person has not answered
+
+
+def catalogue_needs(user: User) -> CatalogueNeeds:
+    """Courses linked to needs of surveys published to the person's unit or a unit above it, and
+    how many open needs surveys wait for their answer (one query; none without a unit)."""
+    if not user.unit_path:
+        return CatalogueNeeds()
+    units = ancestors(user.unit_path)
+    today = enrolment_today()
+    linked = (
+        select(literal("c").label("kind"), NeedsTopicCourse.course_id.label("id"))
         .join(NeedsTopic, NeedsTopic.id == NeedsTopicCourse.topic_id)
         .join(NeedsSurvey, NeedsSurvey.id == NeedsTopic.survey_id)
         .join(Unit, Unit.id == NeedsSurvey.unit_id)
-        .where(Unit.path.in_(ancestors(unit_path)))
-        .distinct()
+        .where(Unit.path.in_(units))
     )
-    return frozenset(rows)
+    answered = select(NeedsResponse.survey_id).where(NeedsResponse.user_id == user.id)
+    waiting = (
+        select(literal("s"), NeedsSurvey.id)
+        .join(Unit, Unit.id == NeedsSurvey.unit_id)
+        .where(
+            Unit.path.in_(units),
+            NeedsSurvey.closed_at.is_(None),
+            NeedsSurvey.opens_on <= today,
+            NeedsSurvey.closes_on >= today,
+            NeedsSurvey.id.not_in(answered),
+        )
+    )
+    rows = db.session.execute(union_all(linked, waiting)).all()
+    return CatalogueNeeds(
+        recommended=frozenset(row[1] for row in rows if row[0] == "c"),
+        waiting=sum(1 for row in rows if row[0] == "s"),
+    )
