@@ -156,14 +156,17 @@ def problem_text(problem: Problem) -> str:
     return texts[problem]
 
 
-def answer_survey(user: User, code: str, given: Mapping[int, Sequence[str]]) -> Certificate | None:
+def answer_survey(
+    user: User, code: str, given: Mapping[int, Sequence[str]], *, form: SurveyForm | None = None
+) -> Certificate | None:
     """Store ``user``'s anonymous response (``given``: each item's values as text) and, when the
     certificate waited for it, issue the certificate; that certificate, or None.
 
     Refused, with nothing written: not enrolled or not completed (403), answered already (409),
     an answer outside its item's scale or options, a missing answer, an unknown item (422).
+    ``form`` is ``survey_form(user, code)`` when the caller has it already.
     """
-    form = survey_form(user, code)
+    form = form if form is not None else survey_form(user, code)
     if form.answered:
         raise Conflict(_("Anda sudah mengisi survei ini. Jawaban survei tidak dapat diubah."), code="already_answered")
     if not form.is_open:
@@ -192,8 +195,9 @@ def answer_survey(user: User, code: str, given: Mapping[int, Sequence[str]]) -> 
             unit_batch=_draw(survey_id, unit_id) if unit_id is not None else 0,
         )
     )
+    # One executemany whatever the number of answers (a Core insert keeps NULL texts in one statement).
     db.session.execute(
-        insert(SurveyAnswer),
+        SurveyAnswer.__table__.insert(),
         [
             {"response_id": response_id, "item_version_id": row.version_id, "choice": row.choice, "text": row.text}
             for row in checked.rows

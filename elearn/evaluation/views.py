@@ -58,7 +58,7 @@ def survey(code: str) -> Any:
     if request.method == "POST":
         given = given_answers(request.form)
         try:
-            certificate = answer_survey(current_user, code, given)
+            certificate = answer_survey(current_user, code, given, form=form)
         except Invalid as error:
             db.session.rollback()
             errors, status = error.fields or {}, 422
