@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from elearn.accounts.models import User
@@ -207,7 +207,8 @@ def report_post(user: User, post_id: int, reason: str | None) -> bool:
         .values(post_id=post.id, reporter_id=user.id, reason=text, created_at=now())
         .on_conflict_do_nothing()
     )
-    if db.session.execute(statement).rowcount != 1:  # reported already (or concurrently): nothing changes
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    if result.rowcount != 1:  # reported already (or concurrently): nothing changes
         return False
     db.session.execute(
         update(DiscussionPost)

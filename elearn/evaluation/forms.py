@@ -45,7 +45,7 @@ class NeedsSurveyForm(FlaskForm):
 
     def draft(self) -> NeedsDraft:
         """The survey as written (topics in the order of the three lists)."""
-        topics = []
+        topics: list[tuple[str, str]] = []
         for competency, name in TOPIC_FIELDS.items():
             text = getattr(self, name).data or ""
             topics.extend((competency, line.strip()) for line in text.splitlines() if line.strip())

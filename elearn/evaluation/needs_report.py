@@ -128,7 +128,7 @@ def needs_report(actor: Actor, survey_id: int) -> NeedsReport:
                 need.total += total
                 need.high += high
     ordered = ranked(list(overall.values()))
-    by_competency = {c: ranked([Need(**_copy(n)) for n in ordered if n.topic.competency == c]) for c in COMPETENCIES}
+    by_competency = {c: ranked([_copy(n) for n in ordered if n.topic.competency == c]) for c in COMPETENCIES}
     by_unit = [(path, respondents_by_unit[path], ranked(list(units[path].values()))) for path in sorted(units)]
     return NeedsReport(
         survey=survey,
@@ -147,8 +147,9 @@ def needs_report(actor: Actor, survey_id: int) -> NeedsReport:
     )
 
 
-def _copy(need: Need) -> dict[str, object]:
-    return {"topic": need.topic, "respondents": need.respondents, "total": need.total, "high": need.high}
+def _copy(need: Need) -> Need:
+    """The same standing, ranked again within a smaller group."""
+    return Need(need.topic, need.respondents, need.total, need.high)
 
 
 def _asked_count(unit: str) -> int:

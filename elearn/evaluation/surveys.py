@@ -12,10 +12,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, insert, select
+from sqlalchemy import Table, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -197,7 +197,7 @@ def answer_survey(
     )
     # One executemany whatever the number of answers (a Core insert keeps NULL texts in one statement).
     db.session.execute(
-        SurveyAnswer.__table__.insert(),
+        insert(cast(Table, SurveyAnswer.__table__)),
         [
             {"response_id": response_id, "item_version_id": row.version_id, "choice": row.choice, "text": row.text}
             for row in checked.rows
