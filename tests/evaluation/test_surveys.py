@@ -132,3 +132,36 @@ def test_a_course_whose_survey_is_not_required_issues_the_certificate_on_complet
     load_content(client.application, world.folder)
     completed_learner("siti")
     assert issue_due() == 1
+
+
+def test_the_api_reads_and_answers_the_survey_once_and_releases_the_certificate(
+    client: FlaskClient,
+    world: World,
+    completed_learner: Callable[..., User],
+    token_for: Callable[[User], dict[str, str]],
+) -> None:
+    headers = token_for(completed_learner("siti"))
+    survey = client.get("/api/v1/courses/EVA-1/survey", headers=headers).get_json()
+    assert (survey["open"], survey["answered"], survey["required"]) == (True, False, True)
+    assert [item["kind"] for item in survey["items"]] == ["likert", "single", "multiple", "text"]
+    ids = world.items()
+    bad = {"answers": {str(ids["relevansi"]): 9, str(ids["bagian"]): 0}}
+    refused = client.post("/api/v1/courses/EVA-1/survey", headers=headers, json=bad)
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {f"item-{ids['relevansi']}"}
+    for value in (True, 4.0, {"a": 1}, [1, 2], "4x"):
+        weird = {"answers": {str(ids["relevansi"]): value, str(ids["bagian"]): 0}}
+        assert client.post("/api/v1/courses/EVA-1/survey", headers=headers, json=weird).status_code == 422, value
+    body = {
+        "answers": {
+            str(ids["relevansi"]): 5,
+            str(ids["bagian"]): 1,
+            str(ids["metode"]): [0, 2],
+            str(ids["saran"]): "Bagus",
+        }
+    }
+    answered = client.post("/api/v1/courses/EVA-1/survey", headers=headers, json=body)
+    assert answered.status_code == 201 and answered.get_json()["certificate"]
+    again = client.post("/api/v1/courses/EVA-1/survey", headers=headers, json=body)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_answered"
+    assert client.get("/api/v1/courses/EVA-1/survey", headers=headers).get_json()["answered"] is True
