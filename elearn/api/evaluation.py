@@ -13,6 +13,7 @@ from elearn.api.schemas import StrictSchema
 from elearn.enrolment.services import actor_of
 from elearn.evaluation import needs
 from elearn.evaluation.models import NEEDS_METHODS, RELEASE_SIZE
+from elearn.evaluation.queries import surveys_for
 from elearn.evaluation.results import survey_results
 from elearn.evaluation.surveys import answer_survey, survey_form
 from elearn.extensions import db
@@ -221,7 +222,7 @@ def _needs_body(survey: Any, answered: bool, is_open: bool) -> dict[str, Any]:
 @blp.response(200, NeedsSurveyListSchema)
 def list_needs() -> dict[str, Any]:
     """Open needs surveys asking the caller (published to their unit or a unit above it)."""
-    return {"items": [_needs_body(w.survey, w.answered, True) for w in needs.surveys_for(api_user())]}
+    return {"items": [_needs_body(w.survey, w.answered, True) for w in surveys_for(api_user())]}
 
 
 @blp.get("/needs-surveys/<int:survey_id>")

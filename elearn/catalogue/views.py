@@ -15,7 +15,7 @@ from elearn.catalogue.structure import live_structure
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
-from elearn.evaluation.needs import catalogue_needs
+from elearn.evaluation.queries import catalogue_needs
 from elearn.evaluation.surveys import survey_status
 from elearn.extensions import db
 from elearn.progress.access import ItemLocked, course_access
@@ -65,8 +65,11 @@ def course(code: str) -> Any:
     access = course_access(current_user, structure)
     completed = access.enrolment is not None and access.enrolment.completed_at is not None
     certificate = certificate_code(current_user.id, course.id) if completed else None
-    # The feedback survey is offered once the course is complete (one query, only then).
-    survey = survey_status(current_user.id, course.id) if completed and access.is_learning else None
+    # The feedback survey: offered once the course is complete, linked to its results for the staff
+    # (one query, only then).
+    survey = (
+        survey_status(current_user.id, course.id) if (completed and access.is_learning) or access.is_staff else None
+    )
     return render_template(
         "catalogue/course.html",
         access=access,

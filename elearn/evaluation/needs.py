@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import delete, insert, or_, select
 
 from elearn.accounts.models import Unit, User
 from elearn.audit import services as audit
@@ -135,7 +135,7 @@ def _topics_problem(topics: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _in_scope(actor: Actor) -> Any:
+def in_scope(actor: Actor) -> Any:
     """Needs surveys an actor manages: an admin all, a coordinator those published within their units."""
     if actor.is_admin:
         return True
@@ -151,7 +151,7 @@ def managed(actor: Actor, survey_id: int) -> tuple[NeedsSurvey, str]:
         db.session.execute(
             select(NeedsSurvey, Unit.path)
             .join(Unit, Unit.id == NeedsSurvey.unit_id)
-            .where(NeedsSurvey.id == survey_id, _in_scope(actor))
+            .where(NeedsSurvey.id == survey_id, in_scope(actor))
         ).first()
         if 0 < survey_id <= MAX_ID
         else None
@@ -161,65 +161,11 @@ def managed(actor: Actor, survey_id: int) -> tuple[NeedsSurvey, str]:
     return found[0], found[1]
 
 
-@dataclass(frozen=True)
-class ManagedSurvey:
-    """A line of the coordinator's list."""
-
-    survey: NeedsSurvey
-    unit: str
-    responses: int
-    is_open: bool
-
-
-def managed_surveys(actor: Actor) -> list[ManagedSurvey]:
-    """The needs surveys the actor manages, newest first, with their response counts (one query)."""
-    responses = (
-        select(func.count()).where(NeedsResponse.survey_id == NeedsSurvey.id).correlate(NeedsSurvey).scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(NeedsSurvey, Unit.path, responses)
-        .join(Unit, Unit.id == NeedsSurvey.unit_id)
-        .where(_in_scope(actor))
-        .order_by(NeedsSurvey.created_at.desc(), NeedsSurvey.id.desc())
-        .limit(200)
-    ).all()
-    today = enrolment_today()
-    return [ManagedSurvey(survey, path, int(n), is_open(survey, today)) for survey, path, n in rows]
-
-
-@dataclass(frozen=True)
-class WaitingSurvey:
-    """An open needs survey of the person's unit, and whether they answered it."""
-
-    survey: NeedsSurvey
-    answered: bool
-
-
-def _asked(user: User) -> Any:
+def asked(user: User) -> Any:
     """Needs surveys published to the person's unit or a unit above it."""
     return (
         select(NeedsSurvey).join(Unit, Unit.id == NeedsSurvey.unit_id).where(Unit.path.in_(ancestors(user.unit_path)))
     )
-
-
-def surveys_for(user: User) -> list[WaitingSurvey]:
-    """Open needs surveys asking ``user`` (their unit's or a parent unit's), with their answer state."""
-    if not user.unit_path:
-        return []
-    today = enrolment_today()
-    answered = (
-        select(NeedsResponse.id)
-        .where(NeedsResponse.survey_id == NeedsSurvey.id, NeedsResponse.user_id == user.id)
-        .correlate(NeedsSurvey)
-        .exists()
-    )
-    rows = db.session.execute(
-        _asked(user)
-        .add_columns(answered)
-        .where(NeedsSurvey.closed_at.is_(None), NeedsSurvey.opens_on <= today, NeedsSurvey.closes_on >= today)
-        .order_by(NeedsSurvey.closes_on, NeedsSurvey.id)
-    ).all()
-    return [WaitingSurvey(survey, bool(done)) for survey, done in rows]
 
 
 @dataclass
@@ -244,7 +190,7 @@ class AnswerForm:
 def answer_form(user: User, survey_id: int) -> AnswerForm:
     """The survey ``user`` is asked (404 for anyone outside its units), with their answer."""
     survey = (
-        db.session.scalar(_asked(user).where(NeedsSurvey.id == survey_id))
+        db.session.scalar(asked(user).where(NeedsSurvey.id == survey_id))
         if 0 < survey_id <= MAX_ID and user.unit_path
         else None
     )
@@ -376,44 +322,3 @@ def close(actor: Actor, survey_id: int) -> None:
         survey.closed_at = now()
         audit.record(actor, "needs.close", target_type="needs_survey", target_id=survey.id, summary="closed")
         db.session.flush()
-
-
-@dataclass(frozen=True)
-class CatalogueNeeds:
-    """What the catalogue shows of a person's unit's needs."""
-
-    recommended: frozenset[int] = frozenset()  # courses linked to needs of the person's units
-    waiting: int = 0  # open needs surveys the person has not answered
-
-
-def catalogue_needs(user: User) -> CatalogueNeeds:
-    """Courses linked to needs of surveys published to the person's unit or a unit above it, and
-    how many open needs surveys wait for their answer (one query; none without a unit)."""
-    if not user.unit_path:
-        return CatalogueNeeds()
-    units = ancestors(user.unit_path)
-    today = enrolment_today()
-    linked = (
-        select(literal("c").label("kind"), NeedsTopicCourse.course_id.label("id"))
-        .join(NeedsTopic, NeedsTopic.id == NeedsTopicCourse.topic_id)
-        .join(NeedsSurvey, NeedsSurvey.id == NeedsTopic.survey_id)
-        .join(Unit, Unit.id == NeedsSurvey.unit_id)
-        .where(Unit.path.in_(units))
-    )
-    answered = select(NeedsResponse.survey_id).where(NeedsResponse.user_id == user.id)
-    waiting = (
-        select(literal("s"), NeedsSurvey.id)
-        .join(Unit, Unit.id == NeedsSurvey.unit_id)
-        .where(
-            Unit.path.in_(units),
-            NeedsSurvey.closed_at.is_(None),
-            NeedsSurvey.opens_on <= today,
-            NeedsSurvey.closes_on >= today,
-            NeedsSurvey.id.not_in(answered),
-        )
-    )
-    rows = db.session.execute(union_all(linked, waiting)).all()
-    return CatalogueNeeds(
-        recommended=frozenset(row[1] for row in rows if row[0] == "c"),
-        waiting=sum(1 for row in rows if row[0] == "s"),
-    )

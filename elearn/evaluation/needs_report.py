@@ -107,18 +107,7 @@ def needs_report(actor: Actor, survey_id: int) -> NeedsReport:
         db.session.scalars(select(NeedsTopic).where(NeedsTopic.survey_id == survey.id).order_by(NeedsTopic.position))
     )
     aggregates = _aggregates(survey.id)
-    respondents_by_unit: Counter[str] = Counter()
-    methods: Counter[str] = Counter()
-    comments: list[str] = []
-    for path, method, comment in db.session.execute(
-        select(Unit.path, NeedsResponse.method, NeedsResponse.comment)
-        .outerjoin(Unit, Unit.id == NeedsResponse.unit_id)
-        .where(NeedsResponse.survey_id == survey.id)
-    ):
-        respondents_by_unit[path or NO_UNIT] += 1
-        methods[method] += 1
-        if comment:
-            comments.append(comment)
+    respondents_by_unit, methods, comments = _respondents(survey.id)
     overall = {topic.id: Need(topic) for topic in topics}
     units: dict[str, dict[int, Need]] = defaultdict(lambda: {t.id: Need(t) for t in topics})
     for (path, topic_id), (n, total, high) in aggregates.items():
@@ -145,6 +134,23 @@ def needs_report(actor: Actor, survey_id: int) -> NeedsReport:
         links=_links([topic.id for topic in topics]),
         courses=[structure.course for structure in snapshot().courses],
     )
+
+
+def _respondents(survey_id: int) -> tuple[Counter[str], Counter[str], list[str]]:
+    """Respondents per unit, the methods they chose and their free text (one query)."""
+    by_unit: Counter[str] = Counter()
+    methods: Counter[str] = Counter()
+    comments: list[str] = []
+    for path, method, comment in db.session.execute(
+        select(Unit.path, NeedsResponse.method, NeedsResponse.comment)
+        .outerjoin(Unit, Unit.id == NeedsResponse.unit_id)
+        .where(NeedsResponse.survey_id == survey_id)
+    ):
+        by_unit[path or NO_UNIT] += 1
+        methods[method] += 1
+        if comment:
+            comments.append(comment)
+    return by_unit, methods, comments
 
 
 def _copy(need: Need) -> Need:

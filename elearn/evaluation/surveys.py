@@ -27,7 +27,7 @@ from elearn.certificates.services import issue_certificate
 from elearn.enrolment.models import Enrolment
 from elearn.enrolment.services import actor_of
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
-from elearn.evaluation.answers import ItemRule, Problem, check_answers
+from elearn.evaluation.answers import AnswerRow, ItemRule, Problem, check_answers
 from elearn.evaluation.models import (
     RELEASE_SIZE,
     WHOLE_COURSE,
@@ -175,7 +175,12 @@ def answer_survey(
     if checked.problems:
         fields = {f"item-{item_id}": problem_text(problem) for item_id, problem in checked.problems.items()}
         raise Invalid(_("Periksa kembali jawaban Anda."), fields=fields)
-    survey_id = form.survey.id
+    _store(user, form.survey.id, checked.rows)
+    return _release_certificate(form) if form.survey.is_required else None
+
+
+def _store(user: User, survey_id: int, rows: Sequence[AnswerRow]) -> None:
+    """The "has answered" row first (a second answer fails there), then the anonymous response."""
     try:
         with db.session.begin_nested():  # a second (or concurrent) answer by the same person fails here
             db.session.add(SurveySubmission(survey_id=survey_id, user_id=user.id))
@@ -200,10 +205,9 @@ def answer_survey(
         insert(cast(Table, SurveyAnswer.__table__)),
         [
             {"response_id": response_id, "item_version_id": row.version_id, "choice": row.choice, "text": row.text}
-            for row in checked.rows
+            for row in rows
         ],
     )
-    return _release_certificate(form) if form.survey.is_required else None
 
 
 def _draw(survey_id: int, unit_id: int) -> int:

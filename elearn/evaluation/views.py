@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from elearn.enrolment.services import actor_of
 from elearn.errors import Invalid
-from elearn.evaluation import needs, needs_report
+from elearn.evaluation import needs, needs_report, queries
 from elearn.evaluation.models import NEEDS_METHODS, RELEASE_SIZE
 from elearn.evaluation.results import csv_response, likert_labels, survey_results
 from elearn.evaluation.surveys import answer_survey, survey_form
@@ -97,8 +97,8 @@ def needs_index() -> Any:
     actor = actor_of(current_user)
     return render_template(
         "evaluation/needs_index.html",
-        waiting=needs.surveys_for(current_user),
-        managed=needs.managed_surveys(actor) if needs.publishes(actor) else None,
+        waiting=queries.surveys_for(current_user),
+        managed=queries.managed_surveys(actor) if needs.publishes(actor) else None,
     )
 
 
