@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from elearn.accounts.models import User
@@ -202,13 +202,14 @@ def report_post(user: User, post_id: int, reason: str | None) -> bool:
         raise Conflict(_("Anda tidak dapat melaporkan pesan Anda sendiri."), code="own_post")
     text = _reason(reason, required=False)
     dialect: Any = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = DiscussionReport.__table__
     statement = (
-        dialect.insert(DiscussionReport)
+        dialect.insert(table)
         .values(post_id=post.id, reporter_id=user.id, reason=text, created_at=now())
         .on_conflict_do_nothing()
+        .returning(table.c.post_id)
     )
-    result = cast(CursorResult[Any], db.session.execute(statement))
-    if result.rowcount != 1:  # reported already (or concurrently): nothing changes
+    if db.session.execute(statement).first() is None:  # reported already (or concurrently): nothing changes
         return False
     db.session.execute(
         update(DiscussionPost)
