@@ -64,7 +64,8 @@ lint: install-test
 		elearn/certificates/fitting.py elearn/certificates/signing.py elearn/certificates/numbering.py \
 		elearn/reports/evidence.py elearn/reports/chart.py elearn/reports/exports.py \
 		elearn/publishing/sandbox.py elearn/publishing/policy.py elearn/publishing/preview.py \
-		elearn/people/policy.py elearn/core/owndata.py
+		elearn/people/policy.py elearn/core/owndata.py \
+		elearn/content/surveymd.py elearn/evaluation/answers.py elearn/discussion/policy.py
 	$(BIN)/mypy elearn config.py
 
 serve: install translations

@@ -97,7 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.audit.views import bp as audit_pages
     from elearn.catalogue.views import bp as catalogue_pages
     from elearn.certificates.views import bp as certificate_pages
+    from elearn.discussion.views import bp as discussion_pages
     from elearn.enrolment.views import bp as enrolment_pages
+    from elearn.evaluation.views import bp as evaluation_pages
     from elearn.people.views import bp as people_pages
     from elearn.publishing.views import bp as publishing_pages
     from elearn.quizzes.views import bp as quiz_pages
@@ -113,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
         publishing_pages,
         people_pages,
         audit_pages,
+        evaluation_pages,
+        discussion_pages,
     )
     for blueprint in pages:
         app.register_blueprint(blueprint)

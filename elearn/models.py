@@ -6,7 +6,22 @@ from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile,
 from elearn.certificates.models import Certificate, CertificateCounter, CertificatePdf
 from elearn.content.models import RenderedHtml
 from elearn.core.models import RateCounter, Revision
+from elearn.discussion.models import DiscussionPost, DiscussionReport
 from elearn.enrolment.models import Enrolment
+from elearn.evaluation.models import (
+    NeedsRating,
+    NeedsResponse,
+    NeedsSurvey,
+    NeedsTopic,
+    NeedsTopicCourse,
+    Survey,
+    SurveyAnswer,
+    SurveyCounter,
+    SurveyItem,
+    SurveyItemVersion,
+    SurveyResponse,
+    SurveySubmission,
+)
 from elearn.progress.models import LessonCompletion
 from elearn.publishing.models import CourseUpload
 from elearn.quizzes.models import (
@@ -33,6 +48,8 @@ __all__ = [
     "Course",
     "CourseUpload",
     "CourseInstructor",
+    "DiscussionPost",
+    "DiscussionReport",
     "Enrolment",
     "Evidence",
     "ExternalRecord",
@@ -42,6 +59,11 @@ __all__ = [
     "LoginFailure",
     "MediaFile",
     "Module",
+    "NeedsRating",
+    "NeedsResponse",
+    "NeedsSurvey",
+    "NeedsTopic",
+    "NeedsTopicCourse",
     "Question",
     "QuestionVersion",
     "Quiz",
@@ -50,6 +72,13 @@ __all__ = [
     "RateCounter",
     "RenderedHtml",
     "Revision",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyCounter",
+    "SurveyItem",
+    "SurveyItemVersion",
+    "SurveyResponse",
+    "SurveySubmission",
     "Unit",
     "User",
     "WebSession",

@@ -10,10 +10,20 @@ from werkzeug.routing import Rule
 
 def register_api(app: Flask) -> None:
     """Register every API blueprint (CSRF-exempt: the API authenticates by bearer token)."""
-    from elearn.api import accounts, catalogue, certificates, enrolment, lessons, quizzes, reports
+    from elearn.api import (
+        accounts,
+        catalogue,
+        certificates,
+        discussion,
+        enrolment,
+        evaluation,
+        lessons,
+        quizzes,
+        reports,
+    )
     from elearn.extensions import api, csrf
 
-    for module in (accounts, catalogue, enrolment, lessons, quizzes, certificates, reports):
+    for module in (accounts, catalogue, enrolment, lessons, quizzes, certificates, reports, evaluation, discussion):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     _document_health(api)

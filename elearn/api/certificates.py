@@ -79,7 +79,8 @@ class IssueSchema(StrictSchema):
 class SkippedSchema(ma.Schema):
     username = ma.fields.String(required=True)
     reason = ma.fields.String(
-        required=True, metadata={"description": "unknown | out_of_scope | already_issued | not_completed"}
+        required=True,
+        metadata={"description": "unknown | out_of_scope | already_issued | not_completed | survey_pending"},
     )
 
 

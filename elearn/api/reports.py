@@ -73,12 +73,33 @@ class QuizFiguresSchema(ma.Schema):
     pass_rate = ma.fields.Float(allow_none=True, metadata={"description": "percent of learners with a grade"})
 
 
+class GainRowSchema(ma.Schema):
+    username = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    unit = ma.fields.String(allow_none=True)
+    pre = ma.fields.Float(required=True)
+    post = ma.fields.Float(required=True)
+    gain = ma.fields.Float(required=True, metadata={"description": "post - pre, percentage points"})
+
+
+class GainSchema(ma.Schema):
+    pretest = ma.fields.String(allow_none=True, metadata={"description": "the pre-test's title"})
+    posttest = ma.fields.String(allow_none=True)
+    average_pre = ma.fields.Float(allow_none=True)
+    average_post = ma.fields.Float(allow_none=True)
+    average_gain = ma.fields.Float(allow_none=True)
+    learners = ma.fields.List(ma.fields.Nested(GainRowSchema), required=True)
+
+
 class CourseReportSchema(ma.Schema):
     enrolled = ma.fields.Integer(required=True)
     completed = ma.fields.Integer(required=True)
     completion_rate = ma.fields.Float(allow_none=True, metadata={"description": "percent, 2 decimals"})
     average_grade = ma.fields.Float(allow_none=True)
     quizzes = ma.fields.List(ma.fields.Nested(QuizFiguresSchema), required=True)
+    gain = ma.fields.Nested(
+        GainSchema, allow_none=True, metadata={"description": "learning gain: null without a pre- or post-test"}
+    )
 
 
 class UnitShareSchema(ma.Schema):
@@ -261,6 +282,21 @@ def report_course(args: dict[str, Any], code: str) -> dict[str, Any]:
         "completion_rate": report.completion_rate,
         "average_grade": report.average_grade,
         "quizzes": [vars(q) for q in report.quizzes],
+        "gain": _gain_body(report.gain),
+    }
+
+
+def _gain_body(gain: Any) -> dict[str, Any] | None:
+    """The learning gain of a course report (None without a pre-test or a post-test)."""
+    if gain is None:
+        return None
+    return {
+        "pretest": gain.pretest,
+        "posttest": gain.posttest,
+        "average_pre": gain.average_pre,
+        "average_post": gain.average_post,
+        "average_gain": gain.average_gain,
+        "learners": [{**vars(row), "gain": row.gain} for row in gain.rows],
     }
 
 

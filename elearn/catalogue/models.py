@@ -36,6 +36,8 @@ class Course(IdMixin, Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     opens_on: Mapped[dt.date | None]
     closes_on: Mapped[dt.date | None]
+    #: Where learners discuss: ``course`` (one thread list), ``lessons`` (also one per lesson) or ``off``.
+    discussion: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
     #: lower-cased title, summary and tags: what ``?q=`` searches.
     search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")

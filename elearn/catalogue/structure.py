@@ -44,6 +44,7 @@ class CourseInfo:
     opens_on: dt.date | None
     closes_on: dt.date | None
     search_text: str
+    discussion: str = "course"  # course | lessons | off
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class ItemRow:
     is_optional: bool
     minutes: int | None = None
     content_hash: str = ""
+    role: str = ""  # a quiz's "pretest" or "posttest"
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ def _build(revision: int) -> Snapshot:
             Course.opens_on,
             Course.closes_on,
             Course.search_text,
+            Course.discussion,
         )
         .where(Course.archived_at.is_(None))
         .order_by(Course.title, Course.code)
@@ -210,6 +213,7 @@ def _build(revision: int) -> Snapshot:
             opens_on=row.opens_on,
             closes_on=row.closes_on,
             search_text=row.search_text,
+            discussion=row.discussion,
         )
         for row in courses
     ]
@@ -255,13 +259,22 @@ def _build(revision: int) -> Snapshot:
                 )
             )
     for quiz in db.session.execute(
-        select(Quiz.id, Quiz.module_id, Quiz.slug, Quiz.title, Quiz.position, Quiz.is_optional).where(
+        select(Quiz.id, Quiz.module_id, Quiz.slug, Quiz.title, Quiz.position, Quiz.is_optional, Quiz.role).where(
             Quiz.archived_at.is_(None)
         )
     ):
         if quiz.module_id in module_course:
             items[module_course[quiz.module_id]].append(
-                ItemRow("quiz", quiz.id, quiz.module_id, quiz.slug, quiz.title, quiz.position, quiz.is_optional)
+                ItemRow(
+                    "quiz",
+                    quiz.id,
+                    quiz.module_id,
+                    quiz.slug,
+                    quiz.title,
+                    quiz.position,
+                    quiz.is_optional,
+                    role=quiz.role or "",
+                )
             )
     media: dict[int, dict[str, MediaInfo]] = {course_id: {} for course_id in live}
     for file in db.session.execute(

@@ -19,6 +19,8 @@ from elearn.catalogue.structure import live_structure, snapshot
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.errors import Unauthenticated
+from elearn.evaluation.queries import catalogue_needs
+from elearn.evaluation.surveys import survey_status
 from elearn.extensions import db
 from elearn.progress.access import CourseAccess, ItemLocked, course_access
 from elearn.progress.queries import CourseSummary, course_summaries
@@ -36,6 +38,8 @@ def index() -> Any:
     competency = request.args.get("competency", "")
     competency = competency if competency in COMPETENCIES else ""
     summaries = course_summaries(current_user.id, q=q or None, competency=competency or None)
+    needs = catalogue_needs(current_user)  # courses answering the needs of the learner's unit come first
+    summaries.sort(key=lambda summary: summary.course.id not in needs.recommended)
     return render_template(
         "catalogue/index.html",
         summaries=summaries,
@@ -43,6 +47,7 @@ def index() -> Any:
         q=q,
         competency=competency,
         competencies=COMPETENCIES,
+        needs=needs,
     )
 
 
@@ -91,6 +96,11 @@ def course(code: str) -> Any:
     access = course_access(current_user, structure)
     completed = access.enrolment is not None and access.enrolment.completed_at is not None
     certificate = certificate_code(current_user.id, course.id) if completed else None
+    # The feedback survey: offered once the course is complete, linked to its results for the staff
+    # (one query, only then).
+    survey = (
+        survey_status(current_user.id, course.id) if (completed and access.is_learning) or access.is_staff else None
+    )
     return render_template(
         "catalogue/course.html",
         access=access,
@@ -98,6 +108,7 @@ def course(code: str) -> Any:
         enrol_form=EnrolForm,  # built only when the page shows it
         certificate=certificate,
         outline_html=outline_html(access),
+        survey=survey,
     )
 
 

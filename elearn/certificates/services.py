@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -32,6 +32,7 @@ from elearn.certificates.signing import Signer, SigningError, load_signer, sign_
 from elearn.core.time import local_date, now
 from elearn.enrolment.models import Enrolment
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
+from elearn.evaluation.models import Survey, SurveySubmission
 from elearn.extensions import db
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -133,7 +134,7 @@ def issue_certificate(enrolment: Enrolment, *, issued_by: Actor | None = None) -
     course = db.session.get(Course, enrolment.course_id)
     if course is None or not course.has_certificate or enrolment.completed_at is None:
         return None
-    if _existing(enrolment.user_id, course.id) is not None:
+    if _existing(enrolment.user_id, course.id) is not None or survey_pending(enrolment.user_id, course.id):
         return None
     user = db.session.get(User, enrolment.user_id)
     assert user is not None  # noqa: S101 - enrolments reference users
@@ -165,6 +166,20 @@ def issue_certificate(enrolment: Enrolment, *, issued_by: Actor | None = None) -
     except IntegrityError:
         return None
     return certificate
+
+
+def _survey_unanswered(user_id: Any, course_id: Any) -> ColumnElement[bool]:
+    """True while a live survey the course's certificate waits for is unanswered by the person."""
+    answered = exists().where(SurveySubmission.survey_id == Survey.id, SurveySubmission.user_id == user_id)
+    return exists().where(
+        Survey.course_id == course_id, Survey.is_required.is_(True), Survey.archived_at.is_(None), ~answered
+    )
+
+
+def survey_pending(user_id: int, course_id: int) -> bool:
+    """Whether the certificate waits for the person's answer to the course's feedback survey
+    (``required: true``); answering it issues the certificate."""
+    return bool(db.session.scalar(select(_survey_unanswered(user_id, course_id))))
 
 
 def on_course_completed(enrolment: Enrolment, **_extra: Any) -> None:
@@ -199,7 +214,9 @@ def issue_for_course(actor: Actor, course: Course, usernames: Sequence[str] | No
     else:
         candidates = _named_candidates(actor, course, usernames, result)
     for enrolment, username in candidates:
-        if issue_certificate(enrolment, issued_by=actor) is not None:
+        if survey_pending(enrolment.user_id, course.id):
+            result.skipped.append({"username": username, "reason": "survey_pending"})
+        elif issue_certificate(enrolment, issued_by=actor) is not None:
             result.issued.append(username)
         else:
             result.skipped.append({"username": username, "reason": "already_issued"})
@@ -315,16 +332,22 @@ def revoke(actor: Actor, code: str, reason: str | None) -> Certificate:
 
 
 def issue_due(batch: int = 200) -> int:
-    """Issue the certificates that are due (completed, the course gives one, none yet): completions
-    from before a course turned its certificate on, or from before certificates existed. The sweep
-    calls it until it returns 0."""
+    """Issue the certificates that are due (completed, the course gives one, none yet, no required
+    survey unanswered): completions from before a course turned its certificate on, from before
+    certificates existed, or whose survey was answered when the issue failed. The sweep calls it
+    until it returns 0."""
     rows = db.session.scalars(
         select(Enrolment)
         .join(Course, Course.id == Enrolment.course_id)
         .outerjoin(
             Certificate, and_(Certificate.user_id == Enrolment.user_id, Certificate.course_id == Enrolment.course_id)
         )
-        .where(Enrolment.completed_at.is_not(None), Course.has_certificate.is_(True), Certificate.id.is_(None))
+        .where(
+            Enrolment.completed_at.is_not(None),
+            Course.has_certificate.is_(True),
+            Certificate.id.is_(None),
+            ~_survey_unanswered(Enrolment.user_id, Enrolment.course_id),
+        )
         .order_by(Enrolment.id)
         .limit(batch)
     ).all()

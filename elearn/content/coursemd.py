@@ -8,16 +8,19 @@ from elearn.content.frontmatter import FrontMatter, Key, Schema
 from elearn.content.issues import IssueList
 from elearn.content.specs import (
     COMPETENCIES,
+    DISCUSSION_MODES,
     ENROLMENT_MODES,
     LANGUAGES,
     LEVELS,
     Competency,
     CourseSpec,
+    DiscussionMode,
     EnrolmentMode,
     Language,
     Level,
     MediaSpec,
     ModuleSpec,
+    SurveySpec,
 )
 
 COURSE_SCHEMA: Schema = {
@@ -43,6 +46,7 @@ COURSE_SCHEMA: Schema = {
     "tags": Key("strings", default=()),
     "opens": Key("date"),
     "closes": Key("date"),
+    "discussion": Key("choice", default="course", choices=DISCUSSION_MODES),
 }
 MODULE_SCHEMA: Schema = {"title": Key("string"), "optional": Key("boolean", default=False)}
 
@@ -60,7 +64,12 @@ def check_course_rules(front: FrontMatter, issues: IssueList) -> None:
 
 
 def course_spec(
-    front: FrontMatter, description: str, modules: list[ModuleSpec], media: list[MediaSpec], path: str
+    front: FrontMatter,
+    description: str,
+    modules: list[ModuleSpec],
+    media: list[MediaSpec],
+    path: str,
+    survey: SurveySpec | None = None,
 ) -> CourseSpec:
     """The course spec from checked course.md front matter and the parts built from the tree."""
     return CourseSpec(
@@ -83,6 +92,8 @@ def course_spec(
         modules=tuple(modules),
         media=tuple(media),
         path=path,
+        discussion=cast(DiscussionMode, front.text("discussion")),
+        survey=survey,
     )
 
 

@@ -17,7 +17,17 @@ from elearn.content.frontmatter import FrontMatter, Key, Schema, parse_front_mat
 from elearn.content.issues import Issue, IssueList
 from elearn.content.lessons import BodyRenderer, next_fence
 from elearn.content.quizmd_answers import PLAIN_NUMBER, AnswerEntry, EntryKind, typed_question
-from elearn.content.specs import GRADING_METHODS, REVIEW_MODES, Grading, QuestionSpec, QuizSpec, ReviewMode
+from elearn.content.specs import (
+    GRADING_METHODS,
+    QUIZ_ROLES,
+    REVIEW_MODES,
+    Grading,
+    ModuleSpec,
+    QuestionSpec,
+    QuizRole,
+    QuizSpec,
+    ReviewMode,
+)
 
 QUIZ_SCHEMA: Schema = {
     "title": Key("string"),
@@ -30,6 +40,7 @@ QUIZ_SCHEMA: Schema = {
     "include": Key("strings", default=()),
     "review": Key("choice", default="immediately", choices=REVIEW_MODES),
     "optional": Key("boolean", default=False),
+    "role": Key("choice", choices=QUIZ_ROLES),
 }
 BANK_SUFFIXES = (".gift", ".quiz.md")
 
@@ -111,22 +122,58 @@ def build_quiz(
     draw = front.integer("draw")
     if draw is not None and questions and draw > len(questions):
         issues.add(front.line("draw"), f"'draw' is {draw} but the quiz has only {len(questions)} questions")
+    role = cast(QuizRole | None, front.text("role"))
+    pretest = role == "pretest" and _pretest_rules(front, issues)
     return QuizSpec(
         slug=slug,
         title=front.text("title") or slug,
-        pass_percent=front.number("pass") or Decimal(0),
-        attempts=front.integer("attempts") or 0,
+        # A pretest has no pass mark: any finished attempt marks it taken, never failed.
+        pass_percent=Decimal(0) if pretest else front.number("pass") or Decimal(0),
+        attempts=1 if pretest and "attempts" not in front.lines else front.integer("attempts") or 0,
         time_limit=front.integer("time_limit"),
         grading=cast(Grading, front.text("grading")),
         shuffle=front.flag("shuffle"),
         draw=draw,
         review=cast(ReviewMode, front.text("review")),
-        optional=front.flag("optional"),
+        optional=pretest or front.flag("optional"),
         position=position,
         intro_html=source.intro_html,
         questions=questions,
         path=issues.path,
+        role=role,
+        role_line=front.line("role"),
     )
+
+
+def check_quiz_roles(modules: Sequence[ModuleSpec]) -> list[Issue]:
+    """Course-wide rules of ``role``: one pretest and one posttest at most, and the pretest is the
+    first item of the first module (so it is offered before the first lesson)."""
+    issues: list[Issue] = []
+    first: dict[str, QuizSpec] = {}
+    for module_index, module in enumerate(modules):
+        for item_index, item in enumerate(module.items):
+            if not isinstance(item, QuizSpec) or item.role is None:
+                continue
+            if item.role in first:
+                message = f"a course has at most one {item.role} (also {first[item.role].path})"
+                issues.append(Issue(item.path, item.role_line, message))
+                continue
+            first[item.role] = item
+            if item.role == "pretest" and (module_index, item_index) != (0, 0):
+                message = "a pretest must be the first item of the course's first module (number it before its lessons)"
+                issues.append(Issue(item.path, item.role_line, message))
+    return issues
+
+
+def _pretest_rules(front: FrontMatter, issues: IssueList) -> bool:
+    """A pretest never counts toward completion and has no pass mark; report keys that say otherwise."""
+    if "pass" in front.lines:
+        issues.add(front.line("pass"), "a pretest (role: pretest) has no pass mark: remove 'pass'")
+    if "optional" in front.lines and not front.flag("optional"):
+        issues.add(
+            front.line("optional"), "a pretest (role: pretest) never counts toward completion: remove 'optional'"
+        )
+    return True
 
 
 def _included(

@@ -33,6 +33,17 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 EnrolmentMode = Literal["open", "key", "approval", "closed"]
 ENROLMENT_MODES: tuple[EnrolmentMode, ...] = get_args(EnrolmentMode)
 MultipleRule = Literal["count", "weights"]
+QuizRole = Literal["pretest", "posttest"]
+#: A quiz's part in measuring learning (Kirkpatrick level 2): taken before the lessons, or after them.
+QUIZ_ROLES: tuple[QuizRole, ...] = get_args(QuizRole)
+SurveyItemKind = Literal["likert", "single", "multiple", "text"]
+#: The kinds of a course feedback survey's items (``*.survey.md``).
+SURVEY_ITEM_KINDS: tuple[SurveyItemKind, ...] = get_args(SurveyItemKind)
+DiscussionMode = Literal["course", "lessons", "off"]
+#: Where a course holds discussions: one course thread, also one per lesson, or none.
+DISCUSSION_MODES: tuple[DiscussionMode, ...] = get_args(DiscussionMode)
+#: The points of a Likert item's scale.
+LIKERT_POINTS = 5
 
 #: The shape of ``QuestionSpec.content()`` written today, stored with every question version.
 CONTENT_SCHEMA_VERSION = 1
@@ -177,9 +188,48 @@ class QuizSpec:
     questions: tuple[QuestionSpec, ...]
     path: str
     line: int = 1
+    role: QuizRole | None = None
+    role_line: int = 1  # the file line of ``role:`` (for course-level checks)
 
 
 Item = LessonSpec | QuizSpec
+
+
+@dataclass(frozen=True)
+class SurveyItemSpec:
+    """One item of a feedback survey. ``options`` holds each choice's HTML (single, multiple) or
+    the five labels of a Likert scale (empty: the default agreement labels). A free-text item is
+    always optional; the others must be answered unless ``optional``."""
+
+    kind: SurveyItemKind
+    stem_html: str
+    stem_source: str
+    options: tuple[str, ...] = ()
+    optional: bool = False
+    ident: str | None = None
+    path: str = ""
+    line: int = 1
+
+    def content(self) -> dict[str, Any]:
+        """The JSON-friendly content of this item (no identity or location fields)."""
+        return {
+            "kind": self.kind,
+            "stem_html": self.stem_html,
+            "options": list(self.options),
+            "optional": self.optional,
+        }
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """A course's ``*.survey.md`` file: its feedback survey (Kirkpatrick level 1)."""
+
+    slug: str
+    title: str
+    required: bool  # the certificate waits until the learner has answered
+    intro_html: str
+    items: tuple[SurveyItemSpec, ...]
+    path: str
 
 
 @dataclass(frozen=True)
@@ -218,6 +268,8 @@ class CourseSpec:
     modules: tuple[ModuleSpec, ...]
     media: tuple[MediaSpec, ...]
     path: str  # the course.md file, as displayed in messages
+    discussion: DiscussionMode = "course"
+    survey: SurveySpec | None = None
 
 
 def to_plain(value: Any) -> Any:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -145,6 +145,10 @@ class CourseSync:
         modules = self._sync_modules()
         self._sync_lessons(modules)
         self._sync_quizzes(modules)
+        from elearn.content.sync_surveys import sync_survey
+
+        # Surveys are not counted items (content-format.md section 6), but a change must still be seen.
+        sync_survey(self.course.id, self.spec.survey, self.media_tally)
         db.session.flush()
         written = ("created", "updated", "archived", "relinked")
         touched = any(tally.counts[outcome] for tally in (self.tally, self.media_tally) for outcome in written)
@@ -169,6 +173,7 @@ class CourseSync:
             "tags": list(s.tags),
             "opens_on": s.opens,
             "closes_on": s.closes,
+            "discussion": s.discussion,
             # One line per field, so a search phrase never spans two of them.
             "search_text": "\n".join([s.title, s.summary, *s.tags]).casefold(),
         }
@@ -327,12 +332,29 @@ class CourseSync:
             "draw": spec.draw,
             "review": spec.review,
             "is_optional": spec.optional,
+            "role": spec.role,
         }
 
 
-def question_keys(questions: Sequence[QuestionSpec]) -> list[str]:
+class Keyed(Protocol):
+    """What identity keys are made of: a question's or a survey item's id, file and stem."""
+
+    @property
+    def ident(self) -> str | None:
+        """The author's id, if any."""
+
+    @property
+    def path(self) -> str:
+        """The file it was written in."""
+
+    @property
+    def stem_source(self) -> str:
+        """Its text as written."""
+
+
+def question_keys(questions: Sequence[Keyed]) -> list[str]:
     """Identity keys: the author's id, else a hash of file and stem plus the
-    question's place among same-stem questions of that file."""
+    question's place among same-stem questions of that file (survey items alike)."""
     seen: Counter[tuple[str, str]] = Counter()
     keys = []
     for question in questions:

@@ -29,8 +29,9 @@ from elearn.content.lessons import (
     render_body,
 )
 from elearn.content.prerender import prerender_lessons
-from elearn.content.quizmd import QuizSource, build_quiz, parse_bank, read_quiz
-from elearn.content.specs import CourseSpec, Item, MediaSpec, ModuleSpec, QuestionSpec
+from elearn.content.quizmd import QuizSource, build_quiz, check_quiz_roles, parse_bank, read_quiz
+from elearn.content.specs import CourseSpec, Item, MediaSpec, ModuleSpec, QuestionSpec, SurveySpec
+from elearn.content.surveymd import SURVEY_SUFFIX, parse_survey
 
 _NUMBERED = re.compile(r"(\d+)-(.+)")
 _QUIZ_SUFFIX = ".quiz.md"
@@ -117,6 +118,7 @@ class _Course:
     folder: Path
     display: str
     modules: list[_Module] = field(default_factory=list)
+    surveys: list[_File] = field(default_factory=list)  # *.survey.md files (a course has at most one)
     text: str | None = None
     front: FrontMatter | None = None
     media: list[MediaSpec] = field(default_factory=list)
@@ -152,7 +154,7 @@ def _index_course(
     front = parse_front_matter(text, COURSE_SCHEMA, course_file.issues)
     check_course_rules(front, course_file.issues)
     code_lines[course_file.display] = front.line("code")
-    media, found = _scan_course(course.folder, course.display, issues)
+    media, found = _scan_course(course.folder, course.display, issues, course.surveys)
     course.modules.extend(found)
     if not course.modules:
         course_file.issues.add(1, "course has no modules: add a folder such as 01-introduction with a lesson in it")
@@ -171,7 +173,8 @@ def _finish_course(course: _Course, iframe_hosts: tuple[str, ...], issues: list[
         return None
     finally:
         # Each file keeps its own issues while parsing; the course gathers them once.
-        for file in [course.course_file] + [file for module in course.modules for file in module.files()]:
+        files = [course.course_file, *course.surveys] + [file for module in course.modules for file in module.files()]
+        for file in files:
             issues.extend(file.issues.items)
 
 
@@ -183,14 +186,39 @@ def _build_course(course: _Course, iframe_hosts: tuple[str, ...], issues: list[I
         _build_module(module, position, course.lessons, index, iframe_hosts, issues)
         for position, module in enumerate(course.modules, start=1)
     ]
+    issues.extend(check_quiz_roles(module_specs))
     description = render_body(
         text, front, course.course_file.issues, index=index, file_rel="course.md", iframe_hosts=iframe_hosts
     )
-    return course_spec(front, description, module_specs, course.media, course.course_file.display)
+    survey = _build_survey(course.surveys, index, iframe_hosts)
+    return course_spec(front, description, module_specs, course.media, course.course_file.display, survey)
 
 
-def _scan_course(folder: Path, display: str, issues: list[Issue]) -> tuple[list[MediaSpec], list[_Module]]:
-    """The media files and module folders of a course; strays are issues."""
+def _build_survey(files: list[_File], index: CourseIndex, iframe_hosts: tuple[str, ...]) -> SurveySpec | None:
+    """The course's feedback survey from its one ``*.survey.md`` file (more than one is an error)."""
+    if len(files) > 1:
+        for file in files:
+            others = ", ".join(other.path.name for other in files if other is not file)
+            file.issues.add(1, f"a course has at most one survey file (also {others})")
+        return None
+    if not files:
+        return None
+    file = files[0]
+    slug = file.path.name[: -len(SURVEY_SUFFIX)]
+    if not slug or len(slug) > 200:
+        file.issues.add(1, "name the survey file SLUG.survey.md, with a slug of 1 to 200 characters")
+        return None
+    text = _read(file)
+    if text is None:
+        return None
+    renderer = BodyRenderer(text, file.issues, index=index, file_rel=file.rel, iframe_hosts=iframe_hosts)
+    return parse_survey(text, file.issues, renderer, slug=slug)
+
+
+def _scan_course(
+    folder: Path, display: str, issues: list[Issue], surveys: list[_File]
+) -> tuple[list[MediaSpec], list[_Module]]:
+    """The media files and module folders of a course (its survey files into ``surveys``); strays are issues."""
     media: list[MediaSpec] = []
     modules: list[_Module] = []
     for entry in _listing(folder, display, issues):
@@ -198,7 +226,9 @@ def _scan_course(folder: Path, display: str, issues: list[Issue]) -> tuple[list[
         numbered = _NUMBERED.fullmatch(entry.name)
         if entry.name == "course.md":
             continue
-        if entry.is_dir() and entry.name == "media":
+        if entry.name.endswith(SURVEY_SUFFIX) and not entry.is_dir():
+            surveys.append(_File(entry, shown, entry.name, IssueList(shown)))
+        elif entry.is_dir() and entry.name == "media":
             media = _read_media(entry, shown, issues)
         elif entry.is_dir() and numbered:
             folder_file = _File(entry, shown, entry.name, IssueList(shown), int(numbered[1]), numbered[2])
@@ -216,7 +246,7 @@ def _scan_course(folder: Path, display: str, issues: list[Issue]) -> tuple[list[
                 Issue(
                     shown,
                     1,
-                    f"stray file '{entry.name}' in a course folder: only course.md, "
+                    f"stray file '{entry.name}' in a course folder: only course.md, a SLUG.survey.md, "
                     "media/ and NN-slug module folders belong here",
                 )
             )
@@ -264,6 +294,10 @@ def _scan_module(folder: _File, issues: list[Issue]) -> _Module:
             )
         elif name == "module.md":
             result.module_md = file
+        elif name.endswith(SURVEY_SUFFIX):
+            issues.append(
+                Issue(shown, 1, "a survey file belongs in the course folder, beside course.md, not in a module")
+            )
         elif name.endswith(".gift") or (name.endswith(_QUIZ_SUFFIX) and not numbered):
             result.banks.append(file)
         elif name.endswith(".md") and numbered:

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.core.models import Base, IdMixin
@@ -29,7 +29,12 @@ class Quiz(IdMixin, Base):
     """A quiz of a module; identity is its slug within the module."""
 
     __tablename__ = "quizzes"
-    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("module_id", "slug"),
+        # A pretest never counts toward completion: the outline, the cached structure and the SQL
+        # counts all read ``is_optional``, so they agree by construction.
+        CheckConstraint("role IS NULL OR role <> 'pretest' OR is_optional", name="pretest_optional"),
+    )
 
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
@@ -45,6 +50,8 @@ class Quiz(IdMixin, Base):
     draw: Mapped[int | None]
     review: Mapped[str] = mapped_column(String(15), default="immediately")
     is_optional: Mapped[bool] = mapped_column(default=False)
+    #: ``pretest`` (offered first, never counts) or ``posttest``: the course report's learning gain.
+    role: Mapped[str | None] = mapped_column(String(10))
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     archived_at: Mapped[dt.datetime | None]
 

@@ -25,8 +25,9 @@ def _nice_top(value: int) -> int:
         step *= 10
 
 
-def bar_chart(bars: Sequence[tuple[str, int]], *, title: str) -> Markup:
-    """An accessible SVG bar chart of ``(label, count)`` pairs, scaled to fit any screen width."""
+def bar_chart(bars: Sequence[tuple[str, int]], *, title: str, axis: str = "JP") -> Markup:
+    """An accessible SVG bar chart of ``(label, count)`` pairs, scaled to fit any screen width;
+    ``axis`` names what the labels measure."""
     top = _nice_top(max([count for _label, count in bars] + [1]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(bars), 1)
@@ -46,7 +47,7 @@ def bar_chart(bars: Sequence[tuple[str, int]], *, title: str) -> Markup:
         centre = LEFT + index * slot + slot / 2
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" fill="{BAR}">'
-            f"<title>{escape(label)} JP: {count}</title></rect>"
+            f"<title>{escape(label)} {escape(axis)}: {count}</title></rect>"
         )
         parts.append(
             f'<text x="{centre:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="12" fill="#1e1e1e">{count}</text>'
@@ -56,7 +57,7 @@ def bar_chart(bars: Sequence[tuple[str, int]], *, title: str) -> Markup:
             f'fill="{AXIS}">{escape(label)}</text>'
         )
     parts.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" {_SMALL}>JP</text>'
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" {_SMALL}>{escape(axis)}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above

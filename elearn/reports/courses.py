@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from elearn.accounts.models import User
+from elearn.accounts.models import Unit, User
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor, teaches
 from elearn.certificates.queries import scoped_unit, within_unit
@@ -31,6 +31,70 @@ class QuizFigures:
 
 
 @dataclass(frozen=True)
+class GainRow:
+    """One learner's pre-test and post-test grades and the gain between them (percentage points)."""
+
+    username: str
+    name: str
+    unit: str | None
+    pre: float
+    post: float
+
+    @property
+    def gain(self) -> float:
+        """Post-test minus pre-test."""
+        return round(self.post - self.pre, 2)
+
+
+GAIN_BUCKETS = (
+    (None, 0, "< 0"),
+    (0, 10, "0-9"),
+    (10, 20, "10-19"),
+    (20, 30, "20-29"),
+    (30, 50, "30-49"),
+    (50, None, ">= 50"),
+)
+
+
+@dataclass(frozen=True)
+class LearningGain:
+    """Kirkpatrick level 2: the course's pre-test and post-test and each learner's gain (learners
+    with a grade in both; the grades are their quiz results, by each quiz's grading rule)."""
+
+    pretest: str | None
+    posttest: str | None
+    rows: list[GainRow]
+
+    def _mean(self, values: list[float]) -> float | None:
+        return round(sum(values) / len(values), 2) if values else None
+
+    @property
+    def average_pre(self) -> float | None:
+        """Mean pre-test grade."""
+        return self._mean([row.pre for row in self.rows])
+
+    @property
+    def average_post(self) -> float | None:
+        """Mean post-test grade."""
+        return self._mean([row.post for row in self.rows])
+
+    @property
+    def average_gain(self) -> float | None:
+        """Mean gain (post minus pre)."""
+        return self._mean([row.gain for row in self.rows])
+
+    def buckets(self) -> list[tuple[str, int]]:
+        """Learners per band of gain, for the chart."""
+        return [
+            (
+                label,
+                sum(1 for row in self.rows if (low is None or row.gain >= low) and (high is None or row.gain < high)),
+            )
+            for low, high, label in GAIN_BUCKETS
+        ]
+
+
+@dataclass(frozen=True)
 class CourseReport:
     """api.md's course report; rates and grades are percentages with two decimals."""
 
@@ -40,6 +104,7 @@ class CourseReport:
     completion_rate: float | None
     average_grade: float | None
     quizzes: list[QuizFigures]
+    gain: LearningGain | None = None
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -65,22 +130,51 @@ def _people(unit: str | None, query: Any, user_column: Any) -> Any:
 
 
 def course_report(actor: Actor, course: Course, *, unit: str | None = None) -> CourseReport:
-    """Enrolled (active), completed and the quizzes' figures for the people in scope (five queries)."""
+    """Enrolled (active), completed, the quizzes' figures and the learning gain for the people in
+    scope (six queries)."""
     scope = report_unit(actor, course, unit)
     completed = func.sum(case((Enrolment.completed_at.is_not(None), 1), else_=0))
     counts = select(func.count(Enrolment.id), completed).where(
         Enrolment.course_id == course.id, Enrolment.status == "active"
     )
     enrolled, done = db.session.execute(_people(scope, counts, Enrolment.user_id)).one()
-    quizzes = db.session.execute(
-        select(Quiz.id, Quiz.title)
+    rows = db.session.execute(
+        select(Quiz.id, Quiz.title, Quiz.role)
         .where(Quiz.course_id == course.id, Quiz.archived_at.is_(None))
         .order_by(Quiz.module_id, Quiz.position)
     ).all()
+    quizzes = [(quiz_id, title) for quiz_id, title, _role in rows]
     ids = [quiz_id for quiz_id, _title in quizzes]
     figures, overall = _quiz_figures(scope, quizzes, ids)
     enrolled, done = int(enrolled or 0), int(done or 0)
-    return CourseReport(course, enrolled, done, _rate(done, enrolled), overall, figures)
+    roles = {role: (quiz_id, title) for quiz_id, title, role in rows if role}
+    gain = _gain(scope, roles) if roles else None
+    return CourseReport(course, enrolled, done, _rate(done, enrolled), overall, figures, gain)
+
+
+def _gain(scope: str | None, roles: dict[str, tuple[int, str]]) -> LearningGain:
+    """Each learner in scope with a grade in both the pre-test and the post-test (one query)."""
+    pre, post = roles.get("pretest"), roles.get("posttest")
+    if pre is None or post is None:
+        return LearningGain(pre[1] if pre else None, post[1] if post else None, [])
+    query = select(QuizResult.quiz_id, QuizResult.grade, User.username, User.name).where(
+        QuizResult.quiz_id.in_([pre[0], post[0]]), QuizResult.grade.is_not(None)
+    )
+    grades: dict[str, dict[int, float]] = {}
+    people: dict[str, tuple[str, str | None]] = {}
+    query = _people(scope, query, QuizResult.user_id)
+    if scope is None:  # within_unit joined the units already when there is a scope
+        query = query.outerjoin(Unit, Unit.id == User.unit_id)
+    for quiz_id, grade, username, name, path in db.session.execute(query.add_columns(Unit.path)):
+        grades.setdefault(username, {})[quiz_id] = float(grade)
+        people[username] = (name, path)
+    rows = [
+        GainRow(username, people[username][0], people[username][1], by_quiz[pre[0]], by_quiz[post[0]])
+        for username, by_quiz in grades.items()
+        if pre[0] in by_quiz and post[0] in by_quiz
+    ]
+    rows.sort(key=lambda row: (row.unit or "", row.name, row.username))
+    return LearningGain(pre[1], post[1], rows)
 
 
 def _quiz_figures(scope: str | None, quizzes: Any, ids: list[int]) -> tuple[list[QuizFigures], float | None]:

@@ -220,4 +220,9 @@ def course(code: str) -> Any:
     """One course's report: enrolled, completed, grades and each quiz."""
     unit, _competency = _filters()
     report = course_report(actor_of(current_user), live_course(code), unit=unit)
-    return render_template("reports/course.html", report=report, unit=unit)
+    gain = report.gain
+    chart = None
+    if gain is not None and gain.rows:
+        title = _("Peserta menurut kenaikan nilai (post-test dikurangi pre-test)")
+        chart = bar_chart(gain.buckets(), title=title, axis=_("poin kenaikan"))
+    return render_template("reports/course.html", report=report, unit=unit, chart=chart)

@@ -193,8 +193,8 @@ def test_stray_files_and_folders_are_errors_not_silently_skipped(tmp_path: Path)
         "NN-slug.quiz.md quizzes and .gift banks belong here (put other files under the course's media/ folder)",
         "content/01-dasar/sub:1: folder 'sub' inside a module: modules hold files only "
         "(put images under the course's media/ folder)",
-        "content/README.md:1: stray file 'README.md' in a course folder: only course.md, media/ and NN-slug "
-        "module folders belong here",
+        "content/README.md:1: stray file 'README.md' in a course folder: only course.md, a SLUG.survey.md, "
+        "media/ and NN-slug module folders belong here",
         "content/gambar:1: folder 'gambar' is not a module: name module folders NN-slug, e.g. 01-gambar",
     ]
 

@@ -46,6 +46,7 @@ def test_the_course_report_counts_enrolments_completions_and_each_quiz(
         "completion_rate": 50.0,
         "average_grade": 65.0,
         "quizzes": [{"id": quiz, "title": "Kuis modul", "attempts": 3, "average_grade": 65.0, "pass_rate": 50.0}],
+        "gain": None,  # no pre-test or post-test
     }
     teacher = client.get("/api/v1/reports/courses/TST-1", headers=token_for(scenario.users["instructor"])).get_json()
     assert (teacher["enrolled"], teacher["completed"], teacher["quizzes"][0]["attempts"]) == (3, 2, 4)
@@ -62,5 +63,5 @@ def test_the_course_report_counts_enrolments_completions_and_each_quiz(
     assert unit.get_json()["enrolled"] == 1
     empty = client.get("/api/v1/reports/courses/TST-2", headers=token_for(scenario.users["admin"])).get_json()
     (untaken,) = empty.pop("quizzes")
-    assert empty == {"enrolled": 0, "completed": 0, "completion_rate": None, "average_grade": None}
+    assert empty == {"enrolled": 0, "completed": 0, "completion_rate": None, "average_grade": None, "gain": None}
     assert (untaken["attempts"], untaken["average_grade"], untaken["pass_rate"]) == (0, None, None)
