@@ -37,11 +37,19 @@ def _answer_for(question: dict[str, Any], learner: Learner, attempt: int) -> Any
     return f"jawaban {learner.username} {attempt} {question['id']}"
 
 
-def take_quizzes(client: Client, learners: list[Learner], quiz_id: int, record: Record, until: float) -> None:
-    """Until ``until`` (monotonic): each learner in turn starts (or resumes) an attempt, autosaves
-    each unanswered question on its own, and submits. Cut requests are counted and the loop goes on."""
+def take_quizzes(
+    client: Client,
+    learners: list[Learner],
+    quiz_id: int,
+    record: Record,
+    until: float,
+    stop: threading.Event | None = None,
+) -> None:
+    """Until ``until`` (monotonic) or ``stop``: each learner in turn starts (or resumes) an attempt,
+    autosaves each unanswered question on its own, and submits. Cut requests are counted and the
+    loop goes on."""
     turn = 0
-    while time.monotonic() < until:
+    while time.monotonic() < until and not (stop is not None and stop.is_set()):
         learner = learners[turn % len(learners)]
         turn += 1
         try:

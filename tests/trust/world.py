@@ -4,9 +4,10 @@ in-process (the servers then read it over their own connections), and the databa
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -25,6 +26,7 @@ from tests.factories import PASSWORD, load_content
 QUIZ_COURSE, CERTIFICATE_COURSE = "TRUST-Q", "TRUST-C"
 SHORT_QUESTIONS = 5
 UNIT = "Pemerintah Kota Sorong/Dinas Kesehatan"
+T = TypeVar("T")
 
 
 def _quiz_markdown() -> str:
@@ -194,14 +196,20 @@ def _check_attempt(attempt: Attempt, stored: _Stored, ledger: Ledger) -> None:
         ledger.problems.append(f"attempt {attempt.id}: finished, quiz result missing or behind")
 
 
-def count_rows(url: str, model: Any, **where: Any) -> int:
-    """How many rows of ``model`` match ``where``, read over a connection of the test's own."""
+def read(url: str, question: Callable[[], T]) -> T:
+    """``question()`` run in an app of the test's own on ``url`` (its own connections, closed after)."""
     app = make_test_app(url)
     with app.app_context():
-        statement = select(func.count()).select_from(model)
-        for name, value in where.items():
-            statement = statement.where(getattr(model, name) == value)
-        count = int(db.session.scalar(statement) or 0)
-        db.session.remove()
-        db.engine.dispose()
-    return count
+        try:
+            return question()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def count_rows(url: str, model: Any, **where: Any) -> int:
+    """How many rows of ``model`` match ``where``."""
+    statement = select(func.count()).select_from(model)
+    for name, value in where.items():
+        statement = statement.where(getattr(model, name) == value)
+    return read(url, lambda: int(db.session.scalar(statement) or 0))
