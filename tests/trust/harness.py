@@ -332,27 +332,29 @@ class TcpProxy:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         listener.listen(64)
-        self._listener = listener
-        self._spawn(self._accept, listener)
+        with self._lock:
+            self._listener = listener
+            self._spawn(self._accept, listener)
 
     def cut(self) -> None:
         """Refuse new connections and drop the open ones."""
-        listener, self._listener = self._listener, None
+        with self._lock:
+            listener, self._listener = self._listener, None
+            open_sockets, self._sockets = list(self._sockets), set()
+            threads, self._threads = self._threads, []
         if listener is not None:
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
             listener.close()
-        with self._lock:
-            open_sockets, self._sockets = list(self._sockets), set()
         for sock in open_sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
-        threads, self._threads = self._threads, []
         for thread in threads:
             thread.join(timeout=5)
 
     def _spawn(self, target: Any, *args: Any) -> None:
+        """Start a thread (the caller holds the lock)."""
         thread = threading.Thread(target=target, args=args, daemon=True)
         self._threads.append(thread)
         thread.start()
@@ -370,18 +372,27 @@ class TcpProxy:
                 continue
             upstream.settimeout(None)
             with self._lock:
+                if self._listener is not listener:  # cut while this connection was being made
+                    client.close()
+                    upstream.close()
+                    return
                 self._sockets.update((client, upstream))
-            self._spawn(self._pump, client, upstream)
-            self._spawn(self._pump, upstream, client)
+                self._spawn(self._pump, client, upstream)
+                self._spawn(self._pump, upstream, client)
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        """Copy ``source`` to ``sink`` until either end goes; then close ``source`` (each socket is
+        the source of one pump), which ends the other direction too."""
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
         except OSError:
             pass
+        with self._lock:
+            self._sockets.discard(source)
         with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
+            sink.shutdown(socket.SHUT_RDWR)
+        source.close()
 
 
 # --- a round-robin HTTP proxy -------------------------------------------------------------------

@@ -9,6 +9,7 @@ answered 200 must be finished, and every attempt must be either wholly open or w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -53,10 +54,11 @@ def _kill_workers(server: Gunicorn, started: float) -> list[int]:
         give_up = time.monotonic() + 1.0
         while not (chosen := server.busy_workers()) and time.monotonic() < give_up:
             time.sleep(0.001)
-        chosen = chosen or server.worker_pids()
-        if chosen:
-            os.kill(chosen[0], signal.SIGKILL)
-            killed.append(chosen[0])
+        for pid in chosen or server.worker_pids():
+            with contextlib.suppress(ProcessLookupError):  # it may have just been replaced
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                break
     return killed
 
 
