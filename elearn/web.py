@@ -102,7 +102,8 @@ def init_web(app: Flask) -> None:
         item_url=item_url,
         state_text=state_text,
         progress_bar=progress_bar,
-        field=lambda *args, **kwargs: app.jinja_env.get_template("_form.html").module.field(*args, **kwargs),
+        # The macro module's attributes are the template's macros: unknown to the type checker.
+        field=lambda *args, **kwargs: app.jinja_env.get_template("_form.html").module.field(*args, **kwargs),  # type: ignore[attr-defined]
     )
     app.jinja_env.filters.update(num=number_text, percent=percent_text)
     app.before_request(_guard_request)
