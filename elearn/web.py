@@ -223,7 +223,7 @@ def _database_error(error: SQLAlchemyError) -> Any:
     login_manager._update_request_context_with_user()
     message = _("Basis data sedang tidak dapat dihubungi. Coba lagi dalam beberapa saat.")
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    if is_api_request():
+    if is_api_request() or request.is_json:  # the API, or a page's script (the quiz's autosave)
         return jsonify(envelope("database_unavailable", message)), 503, headers
     return render_template("error.html", code=503, description=message), 503, headers
 

@@ -97,9 +97,14 @@ def _requests(outage: Outage) -> list[tuple[bool, Callable[[], Answer]]]:
     attempt = api.request("POST", f"/api/v1/quizzes/{outage.world.quiz_id}/attempts", json_body={}).json()
     key = str(attempt["questions"][0]["id"])
     save = f"/api/v1/attempts/{attempt['id']}/answers"
+    own = Client(outage.server.port, headers=reader.auth)
+    page_attempt = own.request("POST", f"/api/v1/quizzes/{outage.world.quiz_id}/attempts", json_body={}).json()
+    page_save = f"/attempts/{page_attempt['id']}/autosave"
+    page_key, csrf = str(page_attempt["questions"][0]["id"]), {"X-CSRFToken": browser.csrf_token("/account")}
     return [
         (True, lambda: api.get("/api/v1/me")),
         (True, lambda: api.request("PUT", save, json_body={"answers": {key: "tersimpan"}})),
+        (True, lambda: browser.request("POST", page_save, json_body={"answers": {page_key: "x"}}, headers=csrf)),
         (False, lambda: browser.get("/account")),
         (False, lambda: browser.get(f"/lessons/{outage.world.lesson_id}")),
         (False, lambda: browser.get("/")),
