@@ -6,22 +6,29 @@ ELEARN := $(BIN)/elearn
 # The demo key-enrolment course reads its key from this variable (see content/).
 export ELEARN_KEY_LITERASI_DIGITAL ?= literasi2026
 
-.PHONY: run test lint install install-test translations serve clean bench
+.PHONY: run test lint install install-test translations serve clean bench lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Every package comes pinned from a lock file (`make lock` writes them from pyproject.toml); the
+# project itself is installed without resolving anything more. `pip check` fails when pyproject.toml
+# asks for a package the lock does not pin.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(BIN)/python -m pip check
 	touch $@
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+$(VENV)/.installed-bench: requirements-bench.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-bench.lock
+	$(BIN)/python -m pip check
 	touch $@
 
 install: $(VENV)/.installed
@@ -49,8 +56,13 @@ bench: $(VENV)/.installed-bench translations
 	@command -v wrk >/dev/null || { echo "make bench needs wrk, the Debian package: apt-get install wrk"; exit 2; }
 	$(BIN)/python bench/http_load.py --postgres "$${ELEARN_BENCH_POSTGRES_URL:-auto}" --update-docs
 
+## make lock: pin every dependency again after a change in pyproject.toml (asks the package index; then
+## commit the three requirements*.lock files). tests/test_lock.py checks that they cover pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/python scripts/lock.py
+
 lint: install-test
-	$(BIN)/ruff check elearn tests bench config.py wsgi.py
+	$(BIN)/ruff check elearn tests bench scripts config.py wsgi.py
 	$(BIN)/mypy --strict --follow-imports=silent elearn/accounts/nip.py elearn/accounts/csvrows.py elearn/accounts/passwords.py \
 		elearn/accounts/hashing.py elearn/core/markup.py elearn/content/issues.py elearn/content/specs.py \
 		elearn/content/gift.py elearn/content/frontmatter.py elearn/content/tree.py \

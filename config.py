@@ -60,7 +60,7 @@ class Settings:
             "ELEARN_ENV": self.env,
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(self.database_url),
             "ELEARN_TIMEZONE": self.timezone,
             "ELEARN_JP_TARGET": self.jp_target,
             "ELEARN_CONTENT_DIR": self.content_dir,
@@ -94,6 +94,22 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
         }
+
+
+#: Seconds to wait for a new PostgreSQL connection before answering 503 (a host that drops packets
+#: would otherwise hold a worker for the kernel's TCP timeout, minutes); a ``connect_timeout`` in
+#: ``ELEARN_DATABASE_URL`` wins.
+PG_CONNECT_TIMEOUT = 5
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """SQLAlchemy engine options. ``pool_pre_ping``: a pooled connection is checked (one round trip)
+    before each use, so after a database restart or an outage the first request on each worker gets a
+    fresh connection instead of an error."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql") and "connect_timeout=" not in database_url:
+        options["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT}
+    return options
 
 
 #: The settings themselves: never readable as a course's enrolment key.

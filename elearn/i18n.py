@@ -56,7 +56,8 @@ def forget_translations() -> None:
 
 def install_template_gettext(app: Flask) -> None:
     """Templates translate through ``request_translations`` (same catalogues, same escaping)."""
-    app.jinja_env.install_gettext_callables(
+    # Added to the environment by Jinja's i18n extension, so unknown to the type checker.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         newstyle=True,

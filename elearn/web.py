@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
+from contextlib import suppress
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -27,12 +29,16 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from elearn.core.http import JSON_BODY_LIMIT, error_response, is_api_request
+from elearn.core.http import JSON_BODY_LIMIT, envelope, error_response, is_api_request
 from elearn.errors import DomainError
 from elearn.extensions import db, login_manager
 from elearn.i18n import quick_gettext as __
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -79,6 +85,8 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(PoolTimeout, _database_error)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/sw.js", "service_worker", service_worker)
     from elearn.catalogue.labels import COMPETENCY_LABELS, LEVEL_LABELS
@@ -94,7 +102,8 @@ def init_web(app: Flask) -> None:
         item_url=item_url,
         state_text=state_text,
         progress_bar=progress_bar,
-        field=lambda *args, **kwargs: app.jinja_env.get_template("_form.html").module.field(*args, **kwargs),
+        # The macro module's attributes are the template's macros: unknown to the type checker.
+        field=lambda *args, **kwargs: app.jinja_env.get_template("_form.html").module.field(*args, **kwargs),  # type: ignore[attr-defined]
     )
     app.jinja_env.filters.update(num=number_text, percent=percent_text)
     app.before_request(_guard_request)
@@ -188,6 +197,35 @@ def _csrf_error(error: CSRFError) -> Any:
         return error_response(error)
     description = _("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
     return render_template("error.html", code=400, description=description), 400
+
+
+#: Seconds a client is asked to wait before trying again while the database is out of reach.
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_error(error: SQLAlchemyError) -> Any:
+    """The database is out of reach (refused, dropped, locked past ``busy_timeout``, no pooled
+    connection free): 503 ``database_unavailable``, and the next request tries again. The pool
+    recovers by itself: ``pool_pre_ping`` replaces a dead connection at checkout, and a disconnect
+    invalidates every connection made before it. Other database errors (integrity, programming)
+    stay what they are: a bug, answered 500."""
+    # PEP 249's OperationalError and InterfaceError (any driver, as SQLAlchemy wraps them) mean
+    # "cannot reach or use the database now", as does a disconnect SQLAlchemy detected.
+    if isinstance(error, DBAPIError) and not (
+        isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated
+    ):
+        raise error
+    log.error("database unavailable (%s): %s", request.path, error.__class__.__name__, exc_info=error)
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    # Whoever is signed in cannot be looked up now: the rest of this answer (its language, the
+    # page's header) is for an anonymous visitor rather than a second failing query.
+    login_manager._update_request_context_with_user()
+    message = _("Basis data sedang tidak dapat dihubungi. Coba lagi dalam beberapa saat.")
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if is_api_request() or request.is_json:  # the API, or a page's script (the quiz's autosave)
+        return jsonify(envelope("database_unavailable", message)), 503, headers
+    return render_template("error.html", code=503, description=message), 503, headers
 
 
 def locked_page(locked: Any) -> Any:

@@ -15,5 +15,5 @@ COMPETENCY_LABELS: dict[str, LazyString] = {
 LEVEL_LABELS: dict[str, LazyString] = {"dasar": _l("Dasar"), "menengah": _l("Menengah"), "lanjut": _l("Lanjut")}
 
 # Each label list follows its word list (content/specs.py): a new word without a label fails at import.
-assert tuple(COMPETENCY_LABELS) == COMPETENCIES  # noqa: S101
-assert tuple(LEVEL_LABELS) == LEVELS  # noqa: S101
+assert tuple(COMPETENCY_LABELS) == COMPETENCIES  # noqa: S101 - a check for developers at import (tests never run -O)
+assert tuple(LEVEL_LABELS) == LEVELS  # noqa: S101 - the same

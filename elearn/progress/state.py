@@ -51,7 +51,8 @@ class LearnerState:
 
 def _statement(one_course: bool) -> Any:
     """The union of a learner's rows (of one course when ``one_course``), with bound parameters."""
-    user, course = bindparam("user_id"), bindparam("course_id")
+    user: Any = bindparam("user_id")
+    course: Any = bindparam("course_id")
     enrolments = select(
         literal("e").label("kind"),
         Enrolment.id,

@@ -347,9 +347,11 @@ def _write_answers(attempt: Attempt, answers: dict[int, Any], moment: dt.datetim
         db.session.execute(
             prebuilt(
                 "attempt-saved-at",
-                lambda: update(Attempt.__table__)
-                .where(Attempt.__table__.c.id == bindparam("attempt_id"))
-                .values(saved_at=bindparam("moment")),
+                lambda: (
+                    update(cast(Any, Attempt.__table__))
+                    .where(Attempt.__table__.c.id == bindparam("attempt_id"))
+                    .values(saved_at=bindparam("moment"))
+                ),
             ),
             {"attempt_id": attempt.id, "moment": moment},
         )

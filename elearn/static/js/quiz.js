@@ -121,6 +121,9 @@
       }
       var error = (result.body && result.body.error) || {};
       say(error.message || texts.closed, false);
+      // The server could not save now (503 while its database is away): the answers stay kept
+      // in the browser and are sent again shortly.
+      if (result.status >= 500) schedule(5000);
       return false;
     }).catch(function () {
       sending = false;
