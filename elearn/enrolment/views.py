@@ -142,7 +142,7 @@ def _manage_page(course: Course, form: BulkEnrolForm, status: int = 200) -> Any:
     page = list_enrolments(
         actor, course, status=roster.status, unit=roster.unit, q=roster.q, page=page_number, per_page=PER_PAGE
     )
-    pending = list_enrolments(actor, course, status="pending", page=1, per_page=PER_PAGE)
+    pending = list_enrolments(actor, course, status="pending", page=1, per_page=PER_PAGE, progress=False)
     counts, units = roster_facets(actor, course)
     kept = session.get(RESULT_KEY)
     result = session.pop(RESULT_KEY) if isinstance(kept, dict) and kept.get("course") == course.code else None
@@ -156,8 +156,7 @@ def _manage_page(course: Course, form: BulkEnrolForm, status: int = 200) -> Any:
         units=units,
         statuses=STATUSES,
         form=form,
-        confirm=ConfirmForm(),
-        reject_form=RejectForm(formdata=None),
+        confirm=ConfirmForm(formdata=None),  # buttons only: never reads the request (a 413 has no form)
         result=result,
         can_enrol=enrols_others(actor),
         can_decide=approves_in(actor, course.instructors),
