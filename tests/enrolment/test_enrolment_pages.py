@@ -295,7 +295,7 @@ def test_a_participants_page_says_which_lessons_and_quizzes_are_done(
     login(teacher, scenario.users["coordinator"])
     page = text(teacher.get("/manage/courses/TST-1/participants/peserta"))
     done = re.findall(r'<span class="badge badge-ok">Selesai</span>\s*([^<]+?) <span', page)
-    assert [title.strip() for title in done] == ["Pelajaran 1"] or len(done) == 1
+    assert len(done) == 1  # the lesson peserta opened, and nothing else
     assert page.count(">Belum</span>") >= 3
     elsewhere = app.test_client()
     login(elsewhere, scenario.users["coordinator_other"])
