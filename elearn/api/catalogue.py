@@ -13,6 +13,7 @@ from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
 from elearn.core.http import json_response
 from elearn.core.time import iso
+from elearn.enrolment.models import CURRENT_STATUSES
 from elearn.progress.access import course_access
 from elearn.progress.outline import OutlineItem
 from elearn.progress.queries import CourseSummary, course_summaries
@@ -88,6 +89,8 @@ class ProgressSchema(ma.Schema):
 def summary_body(summary: CourseSummary) -> dict[str, Any]:
     """The API's ``CourseSummary``."""
     course, enrolment = summary.course, summary.enrolment
+    # An ended enrolment (rejected, withdrawn, unenrolled) is no enrolment to the catalogue.
+    status = enrolment.status if enrolment is not None and enrolment.status in CURRENT_STATUSES else None
     return {
         "code": course.code,
         "title": course.title,
@@ -101,7 +104,7 @@ def summary_body(summary: CourseSummary) -> dict[str, Any]:
         "lesson_count": summary.lesson_count,
         "quiz_count": summary.quiz_count,
         "enrolled": summary.enrolled,
-        "enrolment_status": enrolment.status if enrolment is not None else None,
+        "enrolment_status": status,
         "progress_percent": summary.progress_percent,
         "tags": course.tags,
         "opens": course.opens_on.isoformat() if course.opens_on else None,

@@ -89,7 +89,8 @@ def my_courses() -> Any:
 @login_required
 def course(code: str) -> Any:
     """A course's outline, with the enrolment form or the learner's progress."""
-    from elearn.enrolment.forms import EnrolForm
+    from elearn.enrolment.forms import ConfirmForm, EnrolForm
+    from elearn.enrolment.queries import decision_reason
 
     structure = live_structure(code)
     course = structure.course
@@ -101,11 +102,17 @@ def course(code: str) -> Any:
     survey = (
         survey_status(current_user.id, course.id) if (completed and access.is_learning) or access.is_staff else None
     )
+    status = access.enrolment.status if access.enrolment is not None else None
+    # Why the request was rejected: read only for a rejected learner (one query, only then).
+    rejection = decision_reason(access.enrolment.id) if access.enrolment is not None and status == "rejected" else None
     return render_template(
         "catalogue/course.html",
         access=access,
         next_item=continue_item(access),
         enrol_form=EnrolForm,  # built only when the page shows it
+        withdraw_form=ConfirmForm,
+        status=status,
+        rejection=rejection,
         certificate=certificate,
         outline_html=outline_html(access),
         survey=survey,

@@ -6,13 +6,31 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
+
+from elearn.enrolment.models import MAX_REASON
+
+REASON_TOO_LONG = _l("Paling banyak %(max)d karakter.", max=MAX_REASON)
 
 
 class EnrolForm(FlaskForm):
-    """Enrol yourself; ``key`` only for key-enrolment courses."""
+    """Enrol yourself; ``key`` only for key-enrolment courses, ``reason`` only for approval courses."""
 
     key = StringField(_l("Kunci pendaftaran"), validators=[Optional(), Length(max=200)])
+    reason = TextAreaField(
+        _l("Alasan mengikuti kursus (tidak wajib)"),
+        validators=[Optional(), Length(max=MAX_REASON, message=REASON_TOO_LONG)],
+        description=_l("Dibaca oleh yang menyetujui pendaftaran. Paling banyak 500 karakter."),
+    )
+
+
+class RejectForm(FlaskForm):
+    """Reject a pending enrolment: the reason is shown to the learner."""
+
+    reason = StringField(
+        _l("Alasan penolakan"),
+        validators=[InputRequired(_l("Wajib diisi.")), Length(max=MAX_REASON, message=REASON_TOO_LONG)],
+    )
 
 
 class BulkEnrolForm(FlaskForm):

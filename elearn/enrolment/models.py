@@ -1,4 +1,9 @@
-"""Enrolments: a learner in a course, active or pending approval."""
+"""Enrolments: a learner in a course, active or pending approval, or ended (rejected, withdrawn, unenrolled).
+
+An enrolment row is never deleted: an ended one keeps ``completed_at`` and the learner's progress
+(lesson completions and quiz results are keyed by user and item, not by enrolment), so all of it
+comes back when the person is enrolled again.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,10 @@ from elearn.catalogue.models import Course
 from elearn.core.models import Base, IdMixin
 from elearn.core.time import now
 
-STATUSES = ("active", "pending")
+STATUSES = ("active", "pending", "rejected", "withdrawn", "unenrolled")
+CURRENT_STATUSES = ("active", "pending")  # the others have ended: the person is not in the course
+ENDED_STATUSES = ("rejected", "withdrawn", "unenrolled")
+MAX_REASON = 500  # characters of a learner's request reason or an approver's rejection reason
 
 
 class Enrolment(IdMixin, Base):
@@ -35,6 +43,13 @@ class Enrolment(IdMixin, Base):
     completed_at: Mapped[dt.datetime | None]
     last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
     last_activity_at: Mapped[dt.datetime | None]
+    # Why the learner asks to join an approval course (optional; the approver reads it).
+    request_reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
+    # Why an approver rejected the request (the learner reads it on the course page).
+    decision_reason: Mapped[str | None] = mapped_column(String(MAX_REASON))
+    # When and by whom the enrolment ended (rejected, withdrawn or unenrolled); cleared on re-enrolment.
+    ended_at: Mapped[dt.datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

@@ -1,8 +1,10 @@
-"""When a course takes self-enrolments: pure rules over plain values."""
+"""When a course takes self-enrolments, and how a typed reason is kept: pure rules over plain values."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 
 def closed_because(enrolment: str, opens: dt.date | None, closes: dt.date | None, today: dt.date) -> str | None:
@@ -17,3 +19,16 @@ def closed_because(enrolment: str, opens: dt.date | None, closes: dt.date | None
     if closes is not None and today > closes:
         return "ended"
     return None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def clean_reason(text: str | None) -> str:
+    """A reason as stored: Unicode-normalised, control and direction characters dropped, spaces and
+    line breaks collapsed to single spaces, trimmed. Its length is checked by the caller; markup is
+    left as typed and escaped wherever it is shown."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(_CONTROL.sub(" ", text).split())

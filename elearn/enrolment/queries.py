@@ -22,6 +22,11 @@ def _within_units(query: Select[*Ts], actor: Actor) -> Select[*Ts]:
     return within_units(query, actor.unit_path)
 
 
+def decision_reason(enrolment_id: int) -> str | None:
+    """Why an enrolment was rejected (shown to its learner), one query."""
+    return db.session.scalar(select(Enrolment.decision_reason).where(Enrolment.id == enrolment_id))
+
+
 def managed_courses(actor: Actor) -> list[tuple[Course, int, int]]:
     """Live courses whose enrolments ``actor`` may see, with the (active, pending) counts
     of the people they may see (a coordinator: their units only)."""

@@ -10,21 +10,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Result, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Result, Select, and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from elearn.accounts.models import User
+from elearn.accounts.models import Unit, User
 from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course, Lesson, Module
-from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone
+from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone, unit_in_scope
 from elearn.catalogue.structure import CourseInfo, snapshot
-from elearn.enrolment.models import Enrolment
+from elearn.enrolment.models import CURRENT_STATUSES, Enrolment
 from elearn.enrolment.policy import closed_because
 from elearn.enrolment.services import enrolment_today
-from elearn.errors import Forbidden
+from elearn.errors import Forbidden, NotFound
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
-from elearn.progress.outline import Outline, percent
+from elearn.progress.outline import Outline, outline_of, percent
 from elearn.progress.state import EnrolmentState, learner_state
 from elearn.quizzes.models import Quiz, QuizResult
 
@@ -144,7 +144,7 @@ def course_summaries(
             continue
         if needle is not None and needle not in course.search_text:
             continue
-        if enrolled_only and enrolment is None:
+        if enrolled_only and (enrolment is None or enrolment.status not in CURRENT_STATUSES):
             continue
         active = enrolment is not None and enrolment.status == "active"
         summaries.append(
@@ -184,23 +184,105 @@ class EnrolmentPage:
     per_page: int
 
 
-def list_enrolments(
-    actor: Actor, course: Course, *, status: str | None = None, page: int = 1, per_page: int = 50
-) -> EnrolmentPage:
-    """Enrolments of ``course`` the actor may see (a coordinator: their units only),
-    oldest first, with progress aggregated in SQL."""
+@dataclass(frozen=True)
+class RosterFilter:
+    """Which enrolments to list: a status, a unit (and the units below it), a name, username or NIP."""
+
+    status: str | None = None
+    unit: str | None = None
+    q: str | None = None
+
+    @property
+    def is_set(self) -> bool:
+        """Whether anything narrows the list."""
+        return bool(self.status or self.unit or self.q)
+
+
+def _visible_enrolments(actor: Actor, course: Course, unit: str | None = None) -> Select[Enrolment, User]:
+    """The course's enrolments the actor may see (a coordinator: their units only), narrowed to
+    ``unit`` and below when given (outside a coordinator's units: nobody)."""
     if not sees_enrolments(actor, course.instructors):
         raise Forbidden(_("Anda tidak berhak melihat peserta kursus ini."))
     query = select(Enrolment, User).join(User, User.id == Enrolment.user_id).where(Enrolment.course_id == course.id)
+    everyone = sees_everyone(actor, course.instructors)
+    if unit:
+        return within_units(query, unit if everyone or unit_in_scope(actor.unit_path, unit) else None)
+    return query if everyone else within_units(query, actor.unit_path)
+
+
+def _search(query: Select[Enrolment, User], q: str) -> Select[Enrolment, User]:
+    """People whose name holds ``q`` (case-insensitive), whose username is ``q``, or whose NIP starts with it."""
+    needle = q.strip().lower()
+    digits = "".join(needle.split())
+    matches = [func.lower(User.name).contains(needle, autoescape=True), User.username == needle]
+    if digits.isdigit():
+        matches.append(User.nip.startswith(digits, autoescape=True))
+    return query.where(or_(*matches))
+
+
+def list_enrolments(
+    actor: Actor,
+    course: Course,
+    *,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    unit: str | None = None,
+    q: str | None = None,
+    progress: bool = True,
+) -> EnrolmentPage:
+    """Enrolments of ``course`` the actor may see (a coordinator: their units only), filtered,
+    oldest first, with progress aggregated in SQL (a fixed number of queries; two without ``progress``)."""
+    query = _visible_enrolments(actor, course, unit)
     if status:
         query = query.where(Enrolment.status == status)
-    if not sees_everyone(actor, course.instructors):
-        query = within_units(query, actor.unit_path)
+    if q and q.strip():
+        query = _search(query, q)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(
         query.order_by(Enrolment.enrolled_at, Enrolment.id).offset((page - 1) * per_page).limit(per_page)
     ).all()
+    if not progress:  # a list of requests: nobody in it has progress to show
+        return EnrolmentPage([EnrolmentRow(e, user, 0) for e, user in rows], total, page, per_page)
     required = required_totals([course.id]).get(course.id, 0)
     done = completed_counts([user.id for _e, user in rows], [course.id])
     items = [EnrolmentRow(e, user, percent(done.get((user.id, course.id), 0), required)) for e, user in rows]
     return EnrolmentPage(items, total, page, per_page)
+
+
+def roster_facets(actor: Actor, course: Course) -> tuple[dict[str, int], list[str]]:
+    """For the roster's filters: how many visible enrolments have each status, and the units they
+    come from (two queries)."""
+    visible = _visible_enrolments(actor, course).subquery()
+    rows = db.session.execute(select(visible.c.status, func.count()).group_by(visible.c.status))
+    counts: dict[str, int] = {status: n for status, n in rows}
+    units = db.session.scalars(
+        select(Unit.path)
+        .join(User, User.unit_id == Unit.id)
+        .where(User.id.in_(select(visible.c.user_id)))
+        .distinct()
+        .order_by(Unit.path)
+    )
+    return counts, list(units)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One learner of a course as their teachers see them: enrolment and the outline with their marks."""
+
+    user: User
+    enrolment: Enrolment
+    outline: Outline
+
+
+def participant(actor: Actor, course: Course, username: str) -> Participant:
+    """The enrolment of ``username`` with which lessons and quizzes they have done (cached structure
+    and two queries). Someone the actor may not see (a coordinator: outside their units) is 404."""
+    query = _visible_enrolments(actor, course).where(User.username == username.strip().lower())
+    found = db.session.execute(query).first()
+    structure = snapshot().by_id.get(course.id)
+    if found is None or structure is None:
+        raise NotFound(_("Peserta tidak ditemukan."))
+    enrolment, user = found
+    outline = outline_of(structure, learner_state(user.id, course.id))
+    return Participant(user, enrolment, outline)

@@ -190,7 +190,7 @@ def test_per_page_above_500_is_refused(
     assert "per_page" in response.get_json()["error"]["fields"]
 
 
-def test_bulk_enrol_page_accepts_a_csv_upload_and_reports(
+def test_bulk_enrol_page_accepts_a_csv_upload_and_reports_after_a_redirect_once(
     client: FlaskClient, scenario: Scenario, login: Callable[[FlaskClient, User], None]
 ) -> None:
     import io
@@ -205,11 +205,13 @@ def test_bulk_enrol_page_accepts_a_csv_upload_and_reports(
         "file": (io.BytesIO(b"username,name\ntamu,Tamu\nhantu,Hantu\n"), "peserta.csv"),
     }
     response = client.post("/manage/courses/TST-1", data=data, content_type="multipart/form-data")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 303  # POST-redirect-GET: a reload of the result sends nothing again
+    assert response.headers["Location"].endswith("/manage/courses/TST-1")
+    html = client.get("/manage/courses/TST-1").get_data(as_text=True)
     assert "Terdaftar: 1" in html
     assert "Tidak dikenal: hantu" in html
     assert "Di luar unit Anda: jauh" in html
+    assert "Terdaftar: 1" not in client.get("/manage/courses/TST-1").get_data(as_text=True)  # shown once
 
 
 def test_bulk_enrol_page_reads_an_xlsx_by_nip_and_refuses_it_whole_when_a_nip_is_a_number(
@@ -231,7 +233,9 @@ def test_bulk_enrol_page_reads_an_xlsx_by_nip_and_refuses_it_whole_when_a_nip_is
         workbook.save(buffer)
         buffer.seek(0)
         data = {"csrf_token": csrf_from(client, "/manage/courses/TST-1"), "file": (buffer, "peserta.xlsx")}
-        response = client.post("/manage/courses/TST-1", data=data, content_type="multipart/form-data")
+        response = client.post(
+            "/manage/courses/TST-1", data=data, content_type="multipart/form-data", follow_redirects=True
+        )
         assert response.status_code == 200
         return response.get_data(as_text=True)
 

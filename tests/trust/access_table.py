@@ -142,12 +142,15 @@ TABLE: dict[str, Row] = {
     "GET /courses/<code>": page(200),
     "GET /courses/<code>/continue": page(302),
     "POST /courses/<code>/enrol": page(302),  # an open course: anyone signed in
+    # Only peserta has a request waiting in TST-A; for anyone else there is nothing to withdraw.
+    "POST /courses/<code>/withdraw": page(409, fill={"code": "approval_code"}, learner=302),
     "GET /lessons/<int:lesson_id>": page(403, **READERS, changes=True),
     "GET /media/<code>/<path:path>": everyone(200, anonymous=401),
     "GET /api/v1/courses": api(200),
     "GET /api/v1/courses/<code>": api(200),
     "GET /api/v1/courses/<code>/progress": api(200),
     "POST /api/v1/courses/<code>/enrolment": api(201, learner=200),  # peserta is already enrolled
+    "POST /api/v1/courses/<code>/enrolment/withdraw": api(409, fill={"code": "approval_code"}, learner=200),
     "GET /api/v1/lessons/<int:lesson_id>": api(403, **READERS, changes=True),
     # Quizzes and attempts: the attempt is peserta's open one; only its owner answers it; its readers are
     # the owner, TST-1's teachers, the owner's coordinator and admins; the essay is graded by teachers.
@@ -191,10 +194,32 @@ TABLE: dict[str, Row] = {
     "POST /manage/courses/<code>/approve/<username>": page(
         403, fill={"code": "approval_code"}, instructor=302, coordinator=302, coordinator_elsewhere=404, admin=302
     ),
+    # Rejecting needs a reason: without one the deciders are sent back with the message.
+    "POST /manage/courses/<code>/reject/<username>": page(
+        403, fill={"code": "approval_code"}, instructor=302, coordinator=302, coordinator_elsewhere=404, admin=302
+    ),
+    "POST /manage/courses/<code>/unenrol/<username>": page(
+        403, instructor=302, coordinator=302, coordinator_elsewhere=404, admin=302
+    ),
+    "GET /manage/courses/<code>/participants/<username>": page(
+        403, instructor=200, coordinator=200, coordinator_elsewhere=404, admin=200
+    ),
     "GET /api/v1/courses/<code>/enrolments": api(403, **TEACHER_AND_MANAGERS),
     "POST /api/v1/courses/<code>/enrolments": api(403, **only(422, "coordinator", "coordinator_elsewhere", "admin")),
     "POST /api/v1/courses/<code>/enrolments/<username>/approve": api(
         403, fill={"code": "approval_code"}, instructor=200, coordinator=200, coordinator_elsewhere=404, admin=200
+    ),
+    "POST /api/v1/courses/<code>/enrolments/<username>/reject": api(
+        403,
+        fill={"code": "approval_code"},
+        body={"reason": "Kuota penuh"},
+        instructor=200,
+        coordinator=200,
+        coordinator_elsewhere=404,
+        admin=200,
+    ),
+    "POST /api/v1/courses/<code>/enrolments/<username>/unenrol": api(
+        403, instructor=200, coordinator=200, coordinator_elsewhere=404, admin=200
     ),
     # Certificates: peserta's TST-1 certificate; its readers are the owner, their coordinator and admins.
     "GET /certificates": page(200),

@@ -104,6 +104,28 @@ def plant_rejection_reason(world: World) -> Readers:
     return [("learner", "/jp"), ("admin", "/admin/audit")]
 
 
+def plant_enrolment_request_reason(world: World) -> Readers:
+    response = call_api(world, "learner_elsewhere", "POST", "/api/v1/courses/TST-A/enrolment", json={"reason": XSS})
+    assert response.status_code == 201, response.get_json()
+    return [
+        ("instructor", "/manage/courses/TST-A"),
+        ("coordinator_elsewhere", "/manage/courses/TST-A?status=pending"),
+        ("admin", "/manage/courses/TST-A/participants/jauh"),
+    ]
+
+
+def plant_enrolment_rejection_reason(world: World) -> Readers:
+    response = call_api(
+        world, "instructor", "POST", "/api/v1/courses/TST-A/enrolments/peserta/reject", json={"reason": XSS}
+    )
+    assert response.status_code == 200, response.get_json()
+    return [
+        ("learner", "/courses/TST-A"),
+        ("admin", "/admin/audit"),
+        ("coordinator", "/manage/courses/TST-A/participants/peserta"),
+    ]
+
+
 def plant_position(world: World) -> Readers:
     fields = {"name": "Peserta", "email": "", "position": XSS, "unit": DINKES, "role": "learner"}
     response = post_form(world, "coordinator", f"/admin/users/{world.ids['user_id']}", fields)
@@ -178,6 +200,8 @@ SURFACES: dict[str, tuple[Callable[[World], Readers], str]] = {
     "an external learning record's title and organiser": (plant_record, XSS),
     "a coordinator's reason for rejecting a record": (plant_rejection_reason, XSS),
     "a position typed by a coordinator": (plant_position, XSS),
+    "a learner's reason for asking to join an approval course": (plant_enrolment_request_reason, XSS),
+    "an approver's reason for rejecting an enrolment": (plant_enrolment_rejection_reason, XSS),
     "a unit's name": (plant_unit, UNIT_XSS),
 }
 
@@ -252,7 +276,9 @@ SEARCHES = [
     ("coordinator", "/api/v1/certificates/managed?q={}"),
     ("coordinator", "/manage/jp/records?status={}"),
     ("instructor", "/manage/courses/TST-1?status={}&q={}"),
+    ("coordinator", "/manage/courses/TST-1?unit={}&q={}"),
     ("instructor", "/api/v1/courses/TST-1/enrolments?status={}"),
+    ("coordinator", "/api/v1/courses/TST-1/enrolments?q={}&unit={}"),
 ]
 
 
