@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -15,17 +15,18 @@ from sqlalchemy import select
 from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.labels import COMPETENCY_LABELS, LEVEL_LABELS
 from elearn.catalogue.models import MediaFile
+from elearn.catalogue.search import MAX_QUERY_LENGTH
 from elearn.catalogue.structure import live_structure, snapshot
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
-from elearn.errors import Unauthenticated
+from elearn.errors import DomainError, Forbidden, Unauthenticated
 from elearn.evaluation.queries import catalogue_needs
 from elearn.evaluation.surveys import survey_status
 from elearn.extensions import db
 from elearn.progress.access import CourseAccess, ItemLocked, course_access
 from elearn.progress.queries import CourseSummary, course_summaries
 from elearn.progress.services import continue_item, view_lesson
-from elearn.web import current_locale, locked_page
+from elearn.web import current_locale, enrol_first, locked_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -34,7 +35,9 @@ bp = Blueprint("catalogue", __name__)
 @login_required
 def index() -> Any:
     """The course catalogue: search, competency filter, JP and progress on every card."""
-    q = request.args.get("q", "").strip()[:100]
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise DomainError(_("Kata pencarian terlalu panjang (paling banyak %(max)d karakter).", max=MAX_QUERY_LENGTH))
     competency = request.args.get("competency", "")
     competency = competency if competency in COMPETENCIES else ""
     summaries = course_summaries(current_user.id, q=q or None, competency=competency or None)
@@ -48,6 +51,7 @@ def index() -> Any:
         competency=competency,
         competencies=COMPETENCIES,
         needs=needs,
+        max_query=MAX_QUERY_LENGTH,
     )
 
 
@@ -93,6 +97,8 @@ def course(code: str) -> Any:
 
     structure = live_structure(code)
     course = structure.course
+    if code != course.code:  # any letter case finds the course; its address is the canonical code
+        return redirect(url_for("catalogue.course", code=course.code), 301)
     access = course_access(current_user, structure)
     completed = access.enrolment is not None and access.enrolment.completed_at is not None
     certificate = certificate_code(current_user.id, course.id) if completed else None
@@ -147,6 +153,8 @@ def lesson(lesson_id: int) -> Any:
         view = view_lesson(current_user, lesson_id)
     except ItemLocked as locked:
         return locked_page(locked)
+    except Forbidden as refused:
+        return enrol_first(refused, snapshot().course_of_lesson.get(lesson_id))
     db.session.commit()
     return render_template("catalogue/lesson.html", view=view)
 
@@ -155,8 +163,6 @@ def lesson(lesson_id: int) -> Any:
 @login_required
 def continue_course(code: str) -> Any:
     """Where the learner left off: the first unlocked item not done yet, else the course page."""
-    from flask import redirect, url_for
-
     item = continue_item(course_access(current_user, live_structure(code)))
     if item is None:
         return redirect(url_for("catalogue.course", code=code))

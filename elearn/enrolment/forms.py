@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
+
+from elearn.core.forms import FlaskForm
 
 
 class EnrolForm(FlaskForm):
