@@ -39,7 +39,7 @@ class Course(IdMixin, Base):
     closes_on: Mapped[dt.date | None]
     #: Where learners discuss: ``course`` (one thread list), ``lessons`` (also one per lesson) or ``off``.
     discussion: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
-    #: the words of code, title, summary, tags and lesson titles, normalised: what ``?q=`` searches
+    #: the words of code, title, summary, tags, module and lesson titles, normalised: what ``?q=`` searches
     #: (``elearn.catalogue.search``: an FTS5 table on SQLite, a GIN expression index on PostgreSQL).
     search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")

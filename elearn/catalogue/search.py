@@ -1,5 +1,5 @@
 """Catalogue search: every word of the query, anywhere in a course's title, summary, tags, code and
-lesson titles, whatever the letter case and accents, with the database's own full-text search.
+module and lesson titles, whatever the letter case and accents, with the database's own full-text search.
 
 The content loader stores each course's words once, normalised (``search_document``: accents
 removed, case folded, punctuation turned into spaces), in ``courses.search_text``. PostgreSQL
@@ -54,9 +54,10 @@ def search_words(value: str) -> list[str]:
     return _WORD.findall(plain.casefold())
 
 
-def search_document(code: str, title: str, summary: str, tags: Iterable[str], lesson_titles: Iterable[str]) -> str:
-    """What a course is found by, as ``courses.search_text`` stores it (words separated by spaces)."""
-    parts = [code, title, summary, *tags, *lesson_titles]
+def search_document(code: str, title: str, summary: str, tags: Iterable[str], titles: Iterable[str]) -> str:
+    """What a course is found by (``titles``: of its modules and lessons), as ``courses.search_text``
+    stores it (words separated by spaces)."""
+    parts = [code, title, summary, *tags, *titles]
     return " ".join(word for part in parts for word in search_words(part))
 
 

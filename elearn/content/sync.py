@@ -141,11 +141,13 @@ class CourseSync:
         self.course, _outcome = _upsert(
             self.course, Course, self._course_fields(), self.tally, ("course", self.spec.code)
         )
-        # What the course is found by follows its lessons' titles too; not counted as a change of the
-        # course (a renamed lesson is one updated lesson), but seen: the search index is refreshed.
+        # What the course is found by follows its modules' and lessons' titles too; not counted as a
+        # change of the course (a renamed lesson is one updated lesson), but seen: the index is refreshed.
         s = self.spec
-        lesson_titles = [item.title for module in s.modules for item in module.items if isinstance(item, LessonSpec)]
-        search_text = search_document(s.code, s.title, s.summary, s.tags, lesson_titles)
+        titles = [module.title for module in s.modules] + [
+            item.title for module in s.modules for item in module.items if isinstance(item, LessonSpec)
+        ]
+        search_text = search_document(s.code, s.title, s.summary, s.tags, titles)
         search_changed = self.course.search_text != search_text
         if search_changed:
             self.course.search_text = search_text
