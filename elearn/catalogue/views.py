@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -24,7 +24,7 @@ from elearn.evaluation.queries import catalogue_needs
 from elearn.evaluation.surveys import survey_status
 from elearn.extensions import db
 from elearn.progress.access import CourseAccess, ItemLocked, course_access
-from elearn.progress.queries import CourseSummary, course_summaries
+from elearn.progress.queries import CourseSummary, course_summaries, lessons_to_keep
 from elearn.progress.services import continue_item, view_lesson
 from elearn.web import current_locale, enrol_first, locked_page
 
@@ -149,14 +149,29 @@ def outline_html(access: CourseAccess) -> Markup:
 @login_required
 def lesson(lesson_id: int) -> Any:
     """A lesson page; viewing it completes it for an enrolled learner."""
+    # The service worker fetching a copy ahead for reading offline: shown, not yet read.
+    ahead = request.headers.get(PREFETCH_HEADER) == "1"
     try:
-        view = view_lesson(current_user, lesson_id)
+        view = view_lesson(current_user, lesson_id, record=not ahead)
     except ItemLocked as locked:
         return locked_page(locked)
     except Forbidden as refused:
         return enrol_first(refused, snapshot().course_of_lesson.get(lesson_id))
     db.session.commit()
     return render_template("catalogue/lesson.html", view=view)
+
+
+#: The header the service worker sends with a lesson it keeps ahead of the learner.
+PREFETCH_HEADER = "X-Elearn-Prefetch"
+
+
+@bp.get("/offline/lessons")
+@login_required
+def offline_lessons() -> Any:
+    """The lesson pages the service worker keeps for reading offline: the next few of each course the
+    signed-in learner is enrolled in (JSON; only their own courses, nothing else about them)."""
+    urls = [url_for("catalogue.lesson", lesson_id=lesson_id) for lesson_id in lessons_to_keep(current_user.id)]
+    return jsonify(lessons=urls)
 
 
 @bp.get("/courses/<code>/continue")

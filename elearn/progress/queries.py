@@ -25,7 +25,7 @@ from elearn.enrolment.services import enrolment_today
 from elearn.errors import Forbidden
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
-from elearn.progress.outline import Outline, percent
+from elearn.progress.outline import Outline, outline_of, percent
 from elearn.progress.state import EnrolmentState, learner_state
 from elearn.quizzes.models import Quiz, QuizResult
 
@@ -162,6 +162,28 @@ def course_summaries(
             )
         )
     return summaries
+
+
+#: Lessons ahead of where a learner continues that are kept for reading offline, per course.
+OFFLINE_AHEAD = 3
+
+
+def lessons_to_keep(user_id: int, ahead: int = OFFLINE_AHEAD) -> list[int]:
+    """Per course the learner is actively enrolled in, the next ``ahead`` lessons they may open (not
+    locked), from where they continue: what the service worker keeps for reading offline. The cached
+    structure and one query, whatever the number of courses."""
+    current = snapshot()
+    state = learner_state(user_id)
+    kept: list[int] = []
+    for course_id, enrolment in state.enrolments.items():
+        structure = current.by_id.get(course_id)
+        if structure is None or enrolment.status != "active":
+            continue
+        items = outline_of(structure, state).items
+        start = next((n for n, item in enumerate(items) if not item.completed and not item.locked), len(items))
+        lessons = [item.row.id for item in items[start:] if item.row.type == "lesson" and not item.locked]
+        kept.extend(lessons[:ahead])
+    return kept
 
 
 # --- the roster: a course's enrolments with progress ------------------------------------------------
