@@ -284,7 +284,7 @@ def link_images(html: str) -> str:
             url = src.group(1) if src else ""
             if url.startswith(("/", "http://", "https://")) and not url.startswith("//"):
                 parts.append(html[position : match.start()])
-                parts.append(f'<a class="{IMAGE_LINK_CLASS}" href="{url}">{tag}</a>')
+                parts.append(f'<a class="{IMAGE_LINK_CLASS}" href="{url}" rel="noopener noreferrer">{tag}</a>')
                 position = match.end()
     parts.append(html[position:])
     return "".join(parts)
