@@ -75,7 +75,9 @@ def poll(page: Page, check: Callable[[], bool], what: str) -> None:
 
 def read(user: User, lesson_id: int) -> bool:
     db.session.rollback()  # see what the server committed
-    done = select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson_id)
+    done = select(LessonCompletion.lesson_id).where(
+        LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson_id
+    )
     return db.session.scalar(done) is not None
 
 

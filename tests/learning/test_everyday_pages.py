@@ -45,7 +45,7 @@ def test_images_link_to_their_full_size_file_once_and_tables_scroll_in_a_box() -
         '<p><img alt="d" src="/media/X/a.svg?v=1"> <a href="/x"><img src="/media/X/b.svg"></a> '
         '<img src="data:image/png;base64,AA"></p><table><tr><td>1</td></tr></table>'
     )
-    linked = '<a class="image-full" href="/media/X/a.svg?v=1" rel="noopener noreferrer"><img alt="d" src="/media/X/a.svg?v=1">'
+    linked = '<a class="image-full" href="/media/X/a.svg?v=1" rel="noopener noreferrer"><img alt="d"'
     assert linked in html
     assert html.count("image-full") == 1  # an image inside a link, or a data: image, stays as it is
     assert '<div class="table-wrap" tabindex="0" role="region"><table>' in html
@@ -85,7 +85,11 @@ def test_the_pass_mark_is_a_percentage(
 
 
 def test_a_locked_module_names_the_module_that_blocks_it(
-    app: Flask, client: FlaskClient, tmp_path: Path, make_user: Callable[..., User], login: Callable[[FlaskClient, User], None]
+    app: Flask,
+    client: FlaskClient,
+    tmp_path: Path,
+    make_user: Callable[..., User],
+    login: Callable[[FlaskClient, User], None],
 ) -> None:
     build_course(tmp_path, "TST-3", modules=3, lessons=1, quiz=False)
     load_content(app, tmp_path)
@@ -98,7 +102,7 @@ def test_a_locked_module_names_the_module_that_blocks_it(
     locked = client.get(f"/lessons/{lesson_id('modul-3/pelajaran-1')}")
     assert locked.status_code == 403
     page = locked.get_data(as_text=True)
-    assert 'Selesaikan dahulu modul &#34;Modul 2&#34;' in page or "Selesaikan dahulu modul &quot;Modul 2&quot;" in page
+    assert "Selesaikan dahulu modul &#34;Modul 2&#34;" in page or "Selesaikan dahulu modul &quot;Modul 2&quot;" in page
     outline = client.get("/courses/TST-3").get_data(as_text=True)
     assert 'href="#modul-modul-2">Modul 2</a>' in outline
 

@@ -45,7 +45,9 @@ def catalogue(app: Flask, tmp_path: Path) -> None:
     write(course / "course.md", COURSE.format(code="LD-101", title="Literasi Digital bagi ASN", summary="Ringkas"))
     write(course / "02-modul-2" / "02-phishing.md", "---\ntitle: Mengenali Phishing\n---\nIsi.\n")
     other = build_course(tmp_path, "BK-2", lessons=1)
-    write(other / "course.md", COURSE.format(code="BK-2", title="Budaya Kerja di Kafé", summary="Nilai dasar pelayanan"))
+    write(
+        other / "course.md", COURSE.format(code="BK-2", title="Budaya Kerja di Kafé", summary="Nilai dasar pelayanan")
+    )
     load_content(app, tmp_path)
 
 
@@ -88,7 +90,11 @@ def codes(client: FlaskClient, q: str, headers: dict[str, str]) -> list[str]:
     ],
 )
 def test_the_catalogue_finds_every_word_anywhere(
-    client: FlaskClient, make_user: Callable[..., User], token_for: Callable[[User], dict[str, str]], q: str, found: list[str]
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    token_for: Callable[[User], dict[str, str]],
+    q: str,
+    found: list[str],
 ) -> None:
     assert codes(client, q, token_for(make_user("siti"))) == found
 

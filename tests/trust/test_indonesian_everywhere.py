@@ -55,7 +55,7 @@ def english_in(response: Any) -> list[str]:
 
 def requests(world: World) -> Iterator[tuple[str, str, str]]:
     """(role, method, path) of every page and API route but static files and the service worker."""
-    for key, rule in sorted(routes(world).items()):
+    for key, _rule in sorted(routes(world).items()):
         method, template = key.split(" ", 1)
         if template in ("/sw.js", "/healthz") or "download" in template:
             continue
