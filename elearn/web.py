@@ -220,7 +220,7 @@ def _replay_form(message: str) -> Response | None:
         endpoint, args = current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
     except HTTPException:
         return None
-    view = current_app.view_functions.get(endpoint)
+    view: Callable[..., Any] | None = current_app.view_functions.get(endpoint)
     if view is None:
         return None
     replay_form_data(MultiDict([(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]))
