@@ -1,7 +1,7 @@
 """Every message in Indonesian, including the ones libraries write: every form of every page sent
 empty, every API write sent an empty and a wrong body, and every error page (400, 403, 404, 405,
 413, 500, an expired form) read as a person reads them, with no English sentence of WTForms,
-Flask-WTF, marshmallow/webargs or Werkzeug. An expired form keeps what was typed and says "muat ulang"."""
+Flask-WTF, marshmallow/webargs or Werkzeug (expired forms: tests/web/test_expired_forms.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
 from elearn.core.forms import FlaskForm
 from tests.trust.access_table import TABLE, UNSAFE
@@ -123,35 +121,6 @@ def test_every_error_page_is_in_indonesian(world: World, monkeypatch: pytest.Mon
 
 def _broken() -> None:
     raise RuntimeError("boom")
-
-
-def test_an_expired_form_keeps_what_was_typed_and_says_reload(app: Flask, client: FlaskClient) -> None:
-    origin = {"Origin": "http://localhost"}
-    response = client.post("/login", data={"username": "siti.aminah", "password": "rahasia"}, headers=origin)
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "Muat ulang halaman" in page
-    assert 'value="siti.aminah"' in page  # what was typed
-    assert "rahasia" not in page  # never a password
-    assert 'name="csrf_token"' in page  # a fresh token: sending again works
-    # from another site: only the message, nothing filled in
-    elsewhere = client.post("/login", data={"username": "siti.aminah"}, headers={"Origin": "https://evil.example"})
-    assert elsewhere.status_code == 400
-    assert "siti.aminah" not in elsewhere.get_data(as_text=True)
-    assert "Muat ulang halaman" in elsewhere.get_data(as_text=True)
-
-
-def test_a_form_sent_empty_says_wajib_diisi(app: Flask, client: FlaskClient) -> None:
-    from tests.factories import csrf_from
-
-    token = csrf_from(client, "/login")
-    page = client.post("/login", data={"csrf_token": token}).get_data(as_text=True)
-    assert "Wajib diisi." in page
-    assert english_in_text(page) == []
-
-
-def english_in_text(page: str) -> list[str]:
-    return ENGLISH.findall(visible_text(page))
 
 
 def test_every_form_class_derives_from_our_base_form() -> None:
