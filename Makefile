@@ -6,7 +6,7 @@ ELEARN := $(BIN)/elearn
 # The demo key-enrolment course reads its key from this variable (see content/).
 export ELEARN_KEY_LITERASI_DIGITAL ?= literasi2026
 
-.PHONY: run test lint install install-test translations serve clean bench lock
+.PHONY: run test lint install install-test translations serve clean bench lock demo-reset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ run: install translations
 	$(ELEARN) demo setup
 	@echo "Kunci pendaftaran kursus LD-101 (Literasi Digital): $$ELEARN_KEY_LITERASI_DIGITAL"
 	$(ELEARN) run --host 127.0.0.1 --port 5000
+
+## make demo-reset: delete the local demo database, instance/elearn.db (every account, enrolment, attempt and
+## certificate in it); the next `make run` builds it again from content/ with fresh demo accounts. Stop
+## `make run` first (Ctrl+C). Refused when ELEARN_DATABASE_URL names another database.
+demo-reset:
+	@if [ -n "$$ELEARN_DATABASE_URL" ]; then \
+		echo "make demo-reset deletes only the local SQLite demo database (instance/elearn.db), and ELEARN_DATABASE_URL is set: nothing deleted"; exit 2; fi
+	rm -f instance/elearn.db instance/elearn.db-wal instance/elearn.db-shm
+	@echo "Demo database deleted: make run creates it again."
 
 ## make test: install what tests need and run the whole suite
 test: install-test translations

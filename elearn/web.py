@@ -16,6 +16,8 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
+    get_flashed_messages,
     jsonify,
     redirect,
     render_template,
@@ -34,6 +36,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from elearn.core.http import JSON_BODY_LIMIT, envelope, error_response, is_api_request
+from elearn.core.messages import FORM_EXPIRED, status_text
 from elearn.errors import DomainError
 from elearn.extensions import db, login_manager
 from elearn.i18n import quick_gettext as __
@@ -170,16 +173,7 @@ def _http_error(error: HTTPException) -> Any:
 
 
 def _error_text(code: int) -> str:
-    texts = {
-        400: _("Permintaan tidak dapat diproses."),
-        401: _("Silakan masuk terlebih dahulu."),
-        403: _("Anda tidak berhak membuka halaman ini."),
-        404: _("Halaman tidak ditemukan."),
-        405: _("Metode tidak diizinkan."),
-        413: _("Berkas terlalu besar."),
-        429: _("Terlalu banyak permintaan. Coba lagi nanti."),
-    }
-    return texts.get(code, _("Terjadi kesalahan. Silakan coba lagi."))
+    return status_text(code)
 
 
 def _domain_error(error: DomainError) -> Any:
@@ -195,8 +189,53 @@ def _domain_error(error: DomainError) -> Any:
 def _csrf_error(error: CSRFError) -> Any:
     if is_api_request():
         return error_response(error)
-    description = _("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+    description = str(FORM_EXPIRED)
+    replayed = _replay_form(description)
+    if replayed is not None:
+        return replayed
     return render_template("error.html", code=400, description=description), 400
+
+
+def _same_origin() -> bool:
+    """Whether the browser says the refused form came from one of our own pages."""
+    if request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return True
+    origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    own = request.host_url.rstrip("/")
+    return origin == own or origin.startswith(own + "/")
+
+
+def _replay_form(message: str) -> Response | None:
+    """A form sent from our own page with a missing or expired CSRF token: its page again (the GET of
+    the same address), the fields filled with what was typed (never a password or a file) and a fresh
+    token, saying why, so that nothing typed is lost and nothing is done. ``None`` when there is no
+    such page (then the error page says it)."""
+    from werkzeug.datastructures import MultiDict
+
+    from elearn.core.forms import replay_form_data
+
+    if request.method != "POST" or not _same_origin():
+        return None
+    try:
+        endpoint, args = current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except HTTPException:
+        return None
+    view: Callable[..., Any] | None = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    replay_form_data(MultiDict([(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]))
+    request.method = "GET"  # the page is shown, nothing is submitted
+    flash(message, "error")
+    try:
+        response = current_app.make_response(view(**args))
+    finally:
+        replay_form_data(None)
+        request.method = "POST"
+    if response.status_code != 200 or response.mimetype != "text/html":
+        get_flashed_messages()  # not shown on this answer: not on the next page either
+        return None
+    response.status_code = 400
+    return response
 
 
 #: Seconds a client is asked to wait before trying again while the database is out of reach.
@@ -232,6 +271,22 @@ def locked_page(locked: Any) -> Any:
     """The 403 page of an ``ItemLocked``: why the item is locked, and a link to what unlocks it."""
     unlock = locked.blocker.next_required() if locked.blocker else None
     return render_template("catalogue/locked.html", locked=locked, unlock=unlock), 403
+
+
+#: Refusals of an item that the course page answers: its enrol button, or the pending request.
+ENROL_FIRST = ("not_enrolled", "enrolment_pending")
+
+
+def enrol_first(error: DomainError, course_id: int | None) -> Any:
+    """A lesson or quiz of a course the person is not learning in: back to the course page, where the
+    enrol button (or the pending request) is, with the reason; other refusals stay what they are."""
+    from elearn.catalogue.structure import snapshot
+
+    structure = snapshot().by_id.get(course_id) if course_id is not None else None
+    if error.code not in ENROL_FIRST or structure is None:
+        raise error
+    flash(error.message, "info")
+    return redirect(url_for("catalogue.course", code=structure.course.code) + "#daftar")
 
 
 def healthz() -> Any:

@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -46,6 +45,13 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and type(obj).__name__ == "UtcDateTime":
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """The catalogue's full-text search table and index are made by hand (see their migration)."""
+    from elearn.catalogue.search import include_object as keep
+
+    return keep(obj, name, type_, reflected, compare_to)
 
 
 def get_metadata():
@@ -104,6 +110,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=include_object,
             **conf_args
         )
 

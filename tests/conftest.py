@@ -72,6 +72,7 @@ def _empty_all_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+        db.session.execute(text("DELETE FROM course_search"))  # the catalogue's FTS5 index (not a model)
     db.session.commit()
     db.session.expunge_all()
 

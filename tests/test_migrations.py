@@ -13,6 +13,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from elearn.catalogue.search import include_object
 from elearn.extensions import db
 from tests.conftest import BACKENDS, backend_url, make_test_app
 
@@ -40,7 +41,8 @@ def test_upgrade_of_an_empty_database_matches_the_models(empty_database_url: str
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_object": include_object}
+            context = MigrationContext.configure(conn, opts=opts)
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+
+from elearn.core.forms import FlaskForm
 
 
 class LoginForm(FlaskForm):

@@ -77,7 +77,10 @@ def logout() -> Any:
     db.session.commit()
     logout_user()
     flash(_("Anda telah keluar."), "success")
-    return redirect(url_for("accounts.login"))
+    response = redirect(url_for("accounts.login"))
+    # The copies of this person's pages kept for reading offline (and the service worker) go too.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
+from elearn.catalogue.search import MAX_QUERY_LENGTH
 from elearn.catalogue.structure import live_structure
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
@@ -23,7 +24,13 @@ blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="Ca
 
 
 class CourseQuerySchema(ma.Schema):
-    q = ma.fields.String(metadata={"description": "search title, summary and tags (case-insensitive)"})
+    q = ma.fields.String(
+        validate=ma.validate.Length(max=MAX_QUERY_LENGTH),
+        metadata={
+            "description": "every word anywhere in code, title, summary, tags and lesson titles "
+            "(case- and accent-insensitive; words of 3+ letters also match as prefixes)"
+        },
+    )
     competency = ma.fields.String(validate=ma.validate.OneOf(COMPETENCIES))
 
 

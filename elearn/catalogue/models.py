@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from elearn.catalogue.search import register_search_ddl
 from elearn.core.models import Base, IdMixin
 from elearn.core.time import now
 
@@ -38,7 +39,8 @@ class Course(IdMixin, Base):
     closes_on: Mapped[dt.date | None]
     #: Where learners discuss: ``course`` (one thread list), ``lessons`` (also one per lesson) or ``off``.
     discussion: Mapped[str] = mapped_column(String(10), default="course", server_default="course")
-    #: lower-cased title, summary and tags: what ``?q=`` searches.
+    #: the words of code, title, summary, tags, module and lesson titles, normalised: what ``?q=`` searches
+    #: (``elearn.catalogue.search``: an FTS5 table on SQLite, a GIN expression index on PostgreSQL).
     search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
@@ -48,6 +50,9 @@ class Course(IdMixin, Base):
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position", lazy="raise_on_sql"
     )
+
+
+register_search_ddl(Course.__table__)  # type: ignore[arg-type]
 
 
 class CourseInstructor(Base):

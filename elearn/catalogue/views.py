@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -15,17 +15,18 @@ from sqlalchemy import select
 from elearn.accounts.bearer import bearer_user, check_password_changed
 from elearn.catalogue.labels import COMPETENCY_LABELS, LEVEL_LABELS
 from elearn.catalogue.models import MediaFile
+from elearn.catalogue.search import MAX_QUERY_LENGTH
 from elearn.catalogue.structure import live_structure, snapshot
 from elearn.certificates.queries import certificate_code
 from elearn.content.specs import COMPETENCIES
-from elearn.errors import Unauthenticated
+from elearn.errors import DomainError, Forbidden, Unauthenticated
 from elearn.evaluation.queries import catalogue_needs
 from elearn.evaluation.surveys import survey_status
 from elearn.extensions import db
 from elearn.progress.access import CourseAccess, ItemLocked, course_access
-from elearn.progress.queries import CourseSummary, course_summaries
+from elearn.progress.queries import CourseSummary, course_summaries, lessons_to_keep
 from elearn.progress.services import continue_item, view_lesson
-from elearn.web import current_locale, locked_page
+from elearn.web import current_locale, enrol_first, locked_page
 
 bp = Blueprint("catalogue", __name__)
 
@@ -34,7 +35,9 @@ bp = Blueprint("catalogue", __name__)
 @login_required
 def index() -> Any:
     """The course catalogue: search, competency filter, JP and progress on every card."""
-    q = request.args.get("q", "").strip()[:100]
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise DomainError(_("Kata pencarian terlalu panjang (paling banyak %(max)d karakter).", max=MAX_QUERY_LENGTH))
     competency = request.args.get("competency", "")
     competency = competency if competency in COMPETENCIES else ""
     summaries = course_summaries(current_user.id, q=q or None, competency=competency or None)
@@ -48,6 +51,7 @@ def index() -> Any:
         competency=competency,
         competencies=COMPETENCIES,
         needs=needs,
+        max_query=MAX_QUERY_LENGTH,
     )
 
 
@@ -94,6 +98,8 @@ def course(code: str) -> Any:
 
     structure = live_structure(code)
     course = structure.course
+    if code != course.code:  # any letter case finds the course; its address is the canonical code
+        return redirect(url_for("catalogue.course", code=course.code), 301)
     access = course_access(current_user, structure)
     completed = access.enrolment is not None and access.enrolment.completed_at is not None
     certificate = certificate_code(current_user.id, course.id) if completed else None
@@ -150,20 +156,35 @@ def outline_html(access: CourseAccess) -> Markup:
 @login_required
 def lesson(lesson_id: int) -> Any:
     """A lesson page; viewing it completes it for an enrolled learner."""
+    # The service worker fetching a copy ahead for reading offline: shown, not yet read.
+    ahead = request.headers.get(PREFETCH_HEADER) == "1"
     try:
-        view = view_lesson(current_user, lesson_id)
+        view = view_lesson(current_user, lesson_id, record=not ahead)
     except ItemLocked as locked:
         return locked_page(locked)
+    except Forbidden as refused:
+        return enrol_first(refused, snapshot().course_of_lesson.get(lesson_id))
     db.session.commit()
     return render_template("catalogue/lesson.html", view=view)
+
+
+#: The header the service worker sends with a lesson it keeps ahead of the learner.
+PREFETCH_HEADER = "X-Elearn-Prefetch"
+
+
+@bp.get("/offline/lessons")
+@login_required
+def offline_lessons() -> Any:
+    """The lesson pages the service worker keeps for reading offline: the next few of each course the
+    signed-in learner is enrolled in (JSON; only their own courses, nothing else about them)."""
+    urls = [url_for("catalogue.lesson", lesson_id=lesson_id) for lesson_id in lessons_to_keep(current_user.id)]
+    return jsonify(lessons=urls)
 
 
 @bp.get("/courses/<code>/continue")
 @login_required
 def continue_course(code: str) -> Any:
     """Where the learner left off: the first unlocked item not done yet, else the course page."""
-    from flask import redirect, url_for
-
     item = continue_item(course_access(current_user, live_structure(code)))
     if item is None:
         return redirect(url_for("catalogue.course", code=code))

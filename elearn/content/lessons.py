@@ -227,11 +227,14 @@ def build_lesson(
     """Render a lesson's body and fill in the defaults of its front matter."""
     front = source.front
     html_text = render_body(source.text, front, issues, index=index, file_rel=source.rel, iframe_hosts=iframe_hosts)
+    title = front.text("title") or first_heading(front.body) or source.slug
+    # The page shows the title as its <h1>: a body opening with the same heading would say it twice.
+    html_text = without_leading_title(html_text, title)
     digest = hashlib.sha256(source.data + b"\0" + html_text.encode()).hexdigest()
     return LessonSpec(
         key=source.key,
         slug=source.slug,
-        title=front.text("title") or first_heading(front.body) or source.slug,
+        title=title,
         minutes=front.integer("minutes") or reading_minutes(front.body),
         optional=front.flag("optional"),
         position=position,
@@ -253,6 +256,18 @@ def render_body(
     """Render the body of a file (lesson, course description, module intro)."""
     renderer = BodyRenderer(text, issues, index=index, file_rel=file_rel, iframe_hosts=iframe_hosts)
     return renderer.render(front.body, front.body_line)
+
+
+_LEADING_H1 = re.compile(r"\s*<h1\b[^>]*>(.*?)</h1>\s*", re.S)
+
+
+def without_leading_title(html_text: str, title: str) -> str:
+    """``html_text`` without its opening ``<h1>`` when that heading is ``title`` (the page's own heading)."""
+    match = _LEADING_H1.match(html_text)
+    if match is None:
+        return html_text
+    heading = html.unescape(re.sub(r"<[^>]*>", "", match.group(1))).strip()
+    return html_text[match.end() :] if heading == title.strip() else html_text
 
 
 def reading_minutes(body: str) -> int:

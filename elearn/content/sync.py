@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
+from elearn.catalogue.search import refresh_search_index, search_document
 from elearn.content.specs import CONTENT_SCHEMA_VERSION, CourseSpec, LessonSpec, ModuleSpec, QuestionSpec, QuizSpec
 from elearn.core.revisions import CONTENT, bump
 from elearn.core.time import now
@@ -121,6 +122,7 @@ def sync_courses(courses: Sequence[CourseSpec]) -> list[CourseReport]:
     reports = [CourseSync(spec, existing.get(spec.code)).run() for spec in courses]
     if any(report.touched for report in reports):
         bump(CONTENT)
+        refresh_search_index()
     return reports
 
 
@@ -139,6 +141,16 @@ class CourseSync:
         self.course, _outcome = _upsert(
             self.course, Course, self._course_fields(), self.tally, ("course", self.spec.code)
         )
+        # What the course is found by follows its modules' and lessons' titles too; not counted as a
+        # change of the course (a renamed lesson is one updated lesson), but seen: the index is refreshed.
+        s = self.spec
+        titles = [module.title for module in s.modules] + [
+            item.title for module in s.modules for item in module.items if isinstance(item, LessonSpec)
+        ]
+        search_text = search_document(s.code, s.title, s.summary, s.tags, titles)
+        search_changed = self.course.search_text != search_text
+        if search_changed:
+            self.course.search_text = search_text
         db.session.flush()
         self._sync_instructors()
         self._sync_media()
@@ -151,7 +163,9 @@ class CourseSync:
         sync_survey(self.course.id, self.spec.survey, self.media_tally)
         db.session.flush()
         written = ("created", "updated", "archived", "relinked")
-        touched = any(tally.counts[outcome] for tally in (self.tally, self.media_tally) for outcome in written)
+        touched = search_changed or any(
+            tally.counts[outcome] for tally in (self.tally, self.media_tally) for outcome in written
+        )
         return CourseReport(self.spec.code, self.tally, touched=touched)
 
     def _course_fields(self) -> dict[str, Any]:
@@ -174,8 +188,6 @@ class CourseSync:
             "opens_on": s.opens,
             "closes_on": s.closes,
             "discussion": s.discussion,
-            # One line per field, so a search phrase never spans two of them.
-            "search_text": "\n".join([s.title, s.summary, *s.tags]).casefold(),
         }
 
     def _sync_instructors(self) -> None:

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from elearn.core.messages import FORM_EXPIRED, library_message, status_text
 from elearn.errors import DomainError
 
 API_PREFIX = "/api/"
@@ -86,7 +87,7 @@ def _flatten(messages: Any, flat: dict[str, str], prefix: str = "") -> None:
                 return
             _flatten(value, flat, str(key)[:100] if not prefix else f"{prefix}.{str(key)[:100]}")
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_schema"] = " ".join(messages)
+        flat[prefix or "_schema"] = " ".join(library_message(m) for m in messages)
     else:
         flat[prefix or "_schema"] = str(messages)[:500]
 
@@ -112,17 +113,19 @@ def error_response(error: Exception) -> tuple[Response, int]:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response, error.status
     if isinstance(error, CSRFError):
-        return jsonify(envelope("bad_request", "CSRF token missing or invalid.")), 400
+        return jsonify(envelope("bad_request", str(FORM_EXPIRED))), 400
     assert isinstance(error, HTTPException)  # noqa: S101 - only these are registered
     status = error.code or 500
     code = _CODES.get(status, "error" if status >= 500 else "bad_request")
     fields = validation_fields(error) if status == 422 else None
     if status == 422:
-        message = "The request body is not valid."
+        message = status_text(422)
     elif status == 400 and validation_fields(error):
         message = " ".join(validation_fields(error).values())
+    elif not error.description or error.description == type(error).description:
+        message = status_text(status)  # Werkzeug's own English description
     else:
-        message = error.description or error.name
+        message = library_message(str(error.description))
     response = jsonify(envelope(code, message, fields))
     if status == 405 and error.get_response().headers.get("Allow"):
         response.headers["Allow"] = error.get_response().headers["Allow"]

@@ -49,7 +49,7 @@ UrlRewriter = Callable[[str, str, str], str | None]
 
 
 #: Bump when rendering or sanitising rules change: cached HTML of older rules is then ignored.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"  # 3: images link to their full-size file
 
 _local = threading.local()
 
@@ -256,7 +256,38 @@ def sanitize(
     cleaned = _NON_CHECKBOX_INPUT.sub("", cleaned)
     # A wide table scrolls inside its own box on a phone; keyboard users must reach that box.
     # (Already wrapped tables stay as they are, so sanitising twice changes nothing.)
-    return _UNWRAPPED_TABLE.sub(rf"{TABLE_WRAP}\1</div>", cleaned)
+    cleaned = _UNWRAPPED_TABLE.sub(rf"{TABLE_WRAP}\1</div>", cleaned)
+    # A diagram can be opened full size: an image that is not a link already links to its own file.
+    return link_images(cleaned)
+
+
+_LINK_OR_IMAGE = re.compile(r"<a\b[^>]*>|</a>|<img\b[^>]*>", re.I)
+_IMAGE_SRC = re.compile(r'\ssrc="([^"]*)"')
+IMAGE_LINK_CLASS = "image-full"
+
+
+def link_images(html: str) -> str:
+    """Put a link to the image's own URL around every ``<img>`` that is not inside a link already
+    (sanitised HTML: tags are well formed). Only same-site paths and http(s) URLs are linked; a
+    second pass changes nothing."""
+    parts: list[str] = []
+    depth = position = 0
+    for match in _LINK_OR_IMAGE.finditer(html):
+        tag = match.group(0)
+        lowered = tag[:4].lower()
+        if lowered.startswith("</a"):
+            depth = max(0, depth - 1)
+        elif lowered.startswith("<a"):
+            depth += 1
+        elif depth == 0:
+            src = _IMAGE_SRC.search(tag)
+            url = src.group(1) if src else ""
+            if url.startswith(("/", "http://", "https://")) and not url.startswith("//"):
+                parts.append(html[position : match.start()])
+                parts.append(f'<a class="{IMAGE_LINK_CLASS}" href="{url}" rel="noopener noreferrer">{tag}</a>')
+                position = match.end()
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 _SRCLESS_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)

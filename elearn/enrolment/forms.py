@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -11,6 +10,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from elearn.enrolment.models import MAX_REASON
 
 REASON_TOO_LONG = _l("Paling banyak %(max)d karakter.", max=MAX_REASON)
+
+from elearn.core.forms import FlaskForm
 
 
 class EnrolForm(FlaskForm):

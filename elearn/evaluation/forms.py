@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from elearn.core.forms import FlaskForm
 from elearn.errors import Invalid
 from elearn.evaluation.needs import NeedsDraft
 

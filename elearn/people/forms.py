@@ -5,13 +5,13 @@ from __future__ import annotations
 import string
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from elearn.accounts.csvrows import EMAIL, USERNAME_MAX_LENGTH, normalize_unit, username_problems
 from elearn.accounts.nip import nip_problems, normalize_nip
+from elearn.core.forms import FlaskForm
 
 ROLE_LABELS = {
     "learner": _l("Peserta"),

@@ -17,6 +17,7 @@ from elearn.accounts.models import Unit, User
 from elearn.accounts.queries import within_units
 from elearn.catalogue.models import Course, Lesson, Module
 from elearn.catalogue.policy import Actor, sees_enrolments, sees_everyone, unit_in_scope
+from elearn.catalogue.search import matching_course_ids
 from elearn.catalogue.structure import CourseInfo, snapshot
 from elearn.enrolment.models import CURRENT_STATUSES, Enrolment
 from elearn.enrolment.policy import closed_because
@@ -131,10 +132,11 @@ def course_summaries(
     user_id: int, *, q: str | None = None, competency: str | None = None, enrolled_only: bool = False
 ) -> list[CourseSummary]:
     """Live courses (filtered) with counts and the user's enrolment and progress: the cached course
-    structure and one query for the user's own rows, whatever the number of courses."""
+    structure and one query for the user's own rows, whatever the number of courses (and one more
+    for a search, ``q``: every word anywhere, see ``elearn.catalogue.search``)."""
     current = snapshot()
     state = learner_state(user_id)
-    needle = q.strip().casefold() if q and q.strip() else None
+    found = matching_course_ids(q) if q and q.strip() else None
     today = enrolment_today()
     summaries = []
     for structure in current.courses:
@@ -142,7 +144,7 @@ def course_summaries(
         enrolment = state.enrolments.get(course.id)
         if competency and course.competency != competency:
             continue
-        if needle is not None and needle not in course.search_text:
+        if found is not None and course.id not in found:
             continue
         if enrolled_only and (enrolment is None or enrolment.status not in CURRENT_STATUSES):
             continue
@@ -160,6 +162,28 @@ def course_summaries(
             )
         )
     return summaries
+
+
+#: Lessons ahead of where a learner continues that are kept for reading offline, per course.
+OFFLINE_AHEAD = 3
+
+
+def lessons_to_keep(user_id: int, ahead: int = OFFLINE_AHEAD) -> list[int]:
+    """Per course the learner is actively enrolled in, the next ``ahead`` lessons they may open (not
+    locked), from where they continue: what the service worker keeps for reading offline. The cached
+    structure and one query, whatever the number of courses."""
+    current = snapshot()
+    state = learner_state(user_id)
+    kept: list[int] = []
+    for course_id, enrolment in state.enrolments.items():
+        structure = current.by_id.get(course_id)
+        if structure is None or enrolment.status != "active":
+            continue
+        items = outline_of(structure, state).items
+        start = next((n for n, item in enumerate(items) if not item.completed and not item.locked), len(items))
+        lessons = [item.row.id for item in items[start:] if item.row.type == "lesson" and not item.locked]
+        kept.extend(lessons[:ahead])
+    return kept
 
 
 # --- the roster: a course's enrolments with progress ------------------------------------------------

@@ -115,12 +115,13 @@ def lesson_body(lesson_id: int) -> str:
 LESSON_NOT_FOUND = _l("Pelajaran tidak ditemukan.")
 
 
-def view_lesson(user: User, lesson_id: int) -> LessonView:
-    """Open a lesson; for an enrolled learner this records it as completed."""
+def view_lesson(user: User, lesson_id: int, *, record: bool = True) -> LessonView:
+    """Open a lesson; for an enrolled learner this records it as completed (unless ``record`` is
+    false: a copy fetched ahead for reading offline, recorded when it is read)."""
     opened = open_item(user, "lesson", lesson_id, LESSON_NOT_FOUND)
     access, module, item = opened.access, opened.module, opened.item
     row = item.row
-    if access.is_learning and not module.locked:
+    if record and access.is_learning and not module.locked:
         _record_lesson(user, row.id, access, item)
     previous, following = access.outline.neighbours(item)
     page = LessonPage(row.id, row.slug, row.title, row.minutes or 1, lesson_body(row.id))

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from elearn.catalogue.policy import sees_everyone
+from elearn.catalogue.structure import snapshot
 from elearn.core.http import JSON_BODY_LIMIT, error_response, parse_json_body
 from elearn.core.time import iso, now
 from elearn.enrolment.services import actor_of
@@ -38,7 +39,7 @@ from elearn.quizzes.services import (
     seconds_left,
     set_override,
 )
-from elearn.web import locked_page
+from elearn.web import enrol_first, locked_page
 
 bp = Blueprint("quizzes", __name__)
 VIEW_MODES = ("one", "all")
@@ -52,6 +53,8 @@ def quiz(quiz_id: int) -> Any:
         summary = quiz_summary(current_user, quiz_id)
     except ItemLocked as locked:
         return locked_page(locked)
+    except Forbidden as refused:
+        return enrol_first(refused, snapshot().course_of_quiz.get(quiz_id))
     db.session.commit()  # an overdue attempt may have been finished on this touch
     return render_template("quizzes/quiz.html", summary=summary)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from elearn.catalogue.labels import COMPETENCY_LABELS
+from elearn.core.forms import FlaskForm
 
 METHOD_LABELS = {
     "seminar": _l("Seminar"),

@@ -84,14 +84,15 @@ CASES: list[tuple[str, str, str, Any, dict[str, int]]] = [
         "GET",
         "/lessons/{lesson}",
         None,
-        expect(302, 403, learner_enrolled=200, instructor=200, coordinator=200, coordinator_other=200, admin=200),
+        # not enrolled: back to the course page and its enrol button (302), not a bare 403
+        expect(302, 302, learner_enrolled=200, instructor=200, coordinator=200, coordinator_other=200, admin=200),
     ),
     (
         "page quiz",
         "GET",
         "/quizzes/{quiz}",
         None,
-        expect(302, 403, learner_enrolled=200, instructor=200, coordinator=200, coordinator_other=200, admin=200),
+        expect(302, 302, learner_enrolled=200, instructor=200, coordinator=200, coordinator_other=200, admin=200),
     ),
     ("page unknown quiz", "GET", "/quizzes/999999", None, expect(302, 404)),
     (

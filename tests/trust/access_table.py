@@ -144,7 +144,9 @@ TABLE: dict[str, Row] = {
     "POST /courses/<code>/enrol": page(302),  # an open course: anyone signed in
     # Only peserta has a request waiting in TST-A; for anyone else there is nothing to withdraw.
     "POST /courses/<code>/withdraw": page(409, fill={"code": "approval_code"}, learner=302),
-    "GET /lessons/<int:lesson_id>": page(403, **READERS, changes=True),
+    # not enrolled: sent to the course page and its enrol button (302), not a bare 403
+    "GET /lessons/<int:lesson_id>": page(302, **READERS, changes=True),
+    "GET /offline/lessons": page(200),  # the signed-in person's own next lessons, for reading offline
     "GET /media/<code>/<path:path>": everyone(200, anonymous=401),
     "GET /api/v1/courses": api(200),
     "GET /api/v1/courses/<code>": api(200),
@@ -154,7 +156,7 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/lessons/<int:lesson_id>": api(403, **READERS, changes=True),
     # Quizzes and attempts: the attempt is peserta's open one; only its owner answers it; its readers are
     # the owner, TST-1's teachers, the owner's coordinator and admins; the essay is graded by teachers.
-    "GET /quizzes/<int:quiz_id>": page(403, **READERS),
+    "GET /quizzes/<int:quiz_id>": page(302, **READERS),  # not enrolled: to the enrol button
     "POST /quizzes/<int:quiz_id>/start": page(403, learner=302),  # only an enrolled learner takes it
     "GET /quizzes/<int:quiz_id>/results": page(403, **TEACHER_AND_MANAGERS),
     "POST /quizzes/<int:quiz_id>/results": page(403, **TEACHER_AND_MANAGERS),  # empty override form

@@ -30,6 +30,17 @@ SQL = (
     '"unbalanced',
     "a OR",
     "*",
+    # FTS5 and tsquery syntax: column filters, prefixes, negation, grouping, phrase and weights
+    "title:x",
+    "x:*",
+    "-x",
+    "^x",
+    "(x) AND (y",
+    "x & !y | z",
+    "x <-> y",
+    "x:A",
+    "{x y}",
+    "NOT",
 )
 
 #: Cell values a spreadsheet would run as a formula.
