@@ -60,7 +60,7 @@ test: install-test translations
 
 ## make bench: HTTP benchmarks, not part of make test (docs/performance.md). SQLite, then PostgreSQL when
 ## ELEARN_BENCH_POSTGRES_URL names an empty database, or else in a scratch database when PostgreSQL answers on
-## 127.0.0.1:5432. Needs Debian's wrk. 5-7 minutes on 2 cores; writes bench/results/ and docs/performance.md.
+## 127.0.0.1:5432. Needs Debian's wrk. About 15 minutes on 2 cores; writes bench/results/ and docs/performance.md.
 bench: $(VENV)/.installed-bench translations
 	@command -v wrk >/dev/null || { echo "make bench needs wrk, the Debian package: apt-get install wrk"; exit 2; }
 	$(BIN)/python bench/http_load.py --postgres "$${ELEARN_BENCH_POSTGRES_URL:-auto}" --update-docs
