@@ -23,6 +23,7 @@ from elearn.core.revisions import CONTENT, remember, revision_of
 from elearn.core.time import now
 from elearn.errors import DomainError, Invalid, TooManyAttempts
 from elearn.extensions import db
+from elearn.notifications.services import unread_count_column
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 #: How long a signed-in browser stays signed in (ELEARN_SESSION_HOURS overrides it).
@@ -116,13 +117,16 @@ def start_web_session(user: User, lifetime: dt.timedelta = SESSION_LIFETIME) -> 
 
 
 def user_for_web_session(token: str) -> User | None:
-    """The active user of a live web session, in one query; None when it ended or expired."""
+    """The active user of a live web session, in one query; None when it ended or expired.
+
+    The same query counts the person's unread notifications (the header's bell), so that no page
+    pays a query for it."""
     if not token or len(token) > 100:
         return None
     statement = prebuilt(
         "user-for-web-session",
         lambda: (
-            select(User, revision_of(CONTENT))
+            select(User, revision_of(CONTENT), unread_count_column(User.id))
             .join(WebSession, WebSession.user_id == User.id)
             .where(WebSession.token_hash == bindparam("digest"), WebSession.expires_at > bindparam("now"))
         ),
@@ -130,9 +134,10 @@ def user_for_web_session(token: str) -> User | None:
     found = db.session.execute(statement, {"digest": hashing.token_digest(token), "now": now()}).first()
     if found is None or not found[0].is_active:
         return None
-    user, revision = found
+    user, revision, unread = found
     remember(CONTENT, revision)  # the hot paths' caches need it: read in the same round trip
     user.session_token = token
+    user.unread_notifications = int(unread or 0)
     return user
 
 

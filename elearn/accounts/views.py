@@ -34,14 +34,14 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("catalogue.index")
+    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """The sign-in page."""
     if current_user.is_authenticated:
-        return redirect(url_for("catalogue.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
@@ -99,7 +99,7 @@ def change_password() -> Any:
         else:
             db.session.commit()  # this browser stays signed in; every other session has ended
             flash(_("Kata sandi Anda telah diganti."), "success")
-            return redirect(url_for("catalogue.index"))
+            return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form)
 
 

@@ -27,6 +27,7 @@ from elearn.enrolment.models import Enrolment
 from elearn.enrolment.policy import closed_because
 from elearn.errors import Forbidden, Invalid, NotFound
 from elearn.extensions import db
+from elearn.notifications.services import notify, notify_many
 
 
 def actor_of(user: User) -> Actor:
@@ -126,6 +127,7 @@ def approve(actor: Actor, course: Course, username: str) -> Enrolment:
             target_id=enrolment.id,
             summary=f"{learner.username} in {course.code}",
         )
+        notify(learner.id, "enrolment_approved", course=course.code, title=course.title)
         db.session.flush()
     return enrolment
 
@@ -180,6 +182,7 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
             to_enrol.add(user.id)
             result.enrolled.append(name)
     _activate(course, sorted(to_enrol), actor)
+    notify_many(to_enrol, "enrolled", course=course.code, title=course.title)
     if result.enrolled:
         audit.record(
             actor,
