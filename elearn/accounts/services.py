@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, select
 
 from elearn.accounts import hashing
 from elearn.accounts.csvrows import UserRow
-from elearn.accounts.models import ApiToken, Unit, User, WebSession
+from elearn.accounts.models import ApiToken, PasswordReset, Unit, User, WebSession
 from elearn.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem_codes
 from elearn.accounts.throttle import PASSWORD_CHECKS_PER_CLIENT, Reservation, get_throttle
 from elearn.core.database import chunks, prebuilt
@@ -194,15 +194,18 @@ def revoke_token(token: str) -> None:
 
 
 def purge_expired_credentials() -> dict[str, int]:
-    """Delete expired API tokens and web sessions and stale sign-in failures (the periodic sweep)."""
+    """Delete expired API tokens, web sessions and password-reset links and stale sign-in failures (the
+    periodic sweep)."""
     from elearn.accounts.throttle import purge_stale_failures
 
     moment = now()
     tokens: Any = db.session.execute(delete(ApiToken).where(ApiToken.expires_at <= moment))
     sessions: Any = db.session.execute(delete(WebSession).where(WebSession.expires_at <= moment))
+    resets: Any = db.session.execute(delete(PasswordReset).where(PasswordReset.expires_at <= moment))
     return {
         "api tokens": int(tokens.rowcount or 0),
         "web sessions": int(sessions.rowcount or 0),
+        "password-reset links": int(resets.rowcount or 0),
         "sign-in failures": purge_stale_failures(),
     }
 

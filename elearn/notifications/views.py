@@ -31,5 +31,5 @@ def index() -> Any:
         "notifications/index.html",
         page=found,
         items=[queries.shown(n) for n in found.items],
-        unread=set(unread),
+        new_ids=set(unread),
     )
