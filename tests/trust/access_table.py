@@ -104,6 +104,9 @@ TEACHER_AND_MANAGERS = {"instructor": 200, **MANAGERS}
 TEACHERS = {"instructor": 200, "instructor_elsewhere": 200}
 OWNER_AND_MANAGERS = {"learner": 200, "coordinator": 200, "admin": 200}
 READERS = {"learner": 200, **TEACHER_AND_MANAGERS}  # of TST-1's lessons and quiz
+PARTICIPANTS = {"learner": 200, "instructor": 200, "admin": 200}  # of TST-1's discussions
+SURVEY_READERS = {"learner": 200, **TEACHER_AND_MANAGERS}  # TST-1's survey: its learner, staff's preview
+IN_SORONG = {"learner": 200, "instructor": 200, "instructor_elsewhere": 200, "coordinator": 200}
 
 
 def only(status: int, *roles: str) -> dict[str, int]:
@@ -264,4 +267,54 @@ TABLE: dict[str, Row] = {
     "GET /admin/units/<int:unit_id>": page(403, admin=200),
     "POST /admin/units/<int:unit_id>/rename": page(403, admin=422),
     "POST /admin/units/<int:unit_id>/move": page(403, admin=302),  # an empty parent: to the top
+    # Feedback survey of TST-1 (peserta completed the course; staff see a preview, results are theirs).
+    "GET /courses/<code>/survey": page(403, **SURVEY_READERS),
+    "POST /courses/<code>/survey": page(403, learner=422),
+    "GET /courses/<code>/survey/results": page(403, **TEACHER_AND_MANAGERS),
+    "GET /courses/<code>/survey/results.csv": page(403, **TEACHER_AND_MANAGERS),
+    "GET /api/v1/courses/<code>/survey": api(403, **SURVEY_READERS),
+    "POST /api/v1/courses/<code>/survey": api(403, learner=201, body={"answers": {Ref("likert_id"): 4}}),
+    "GET /api/v1/courses/<code>/survey/results": api(403, **TEACHER_AND_MANAGERS),
+    # Discussions of TST-1: its active learners, its instructors and admins; moderators are the latter two.
+    # peserta wrote ``post_id`` and has ``hidden_post_id`` hidden.
+    "GET /courses/<code>/discussion": page(403, **PARTICIPANTS),
+    "POST /courses/<code>/discussion": page(403, **only(422, *PARTICIPANTS)),
+    "GET /lessons/<int:lesson_id>/discussion": page(403, **PARTICIPANTS),
+    "POST /lessons/<int:lesson_id>/discussion": page(403, **only(422, *PARTICIPANTS)),
+    "GET /courses/<code>/discussion/reported": page(403, instructor=200, admin=200),
+    "GET /discussion/<int:post_id>": page(403, **PARTICIPANTS),
+    "GET /discussion/<int:post_id>/edit": page(403, learner=200),
+    "POST /discussion/<int:post_id>/edit": page(403, learner=422),
+    "POST /discussion/<int:post_id>/replies": page(403, **only(422, *PARTICIPANTS)),
+    "POST /discussion/<int:post_id>/report": page(403, learner=409, instructor=302, admin=302),  # 409: one's own
+    "POST /discussion/<int:post_id>/hide": page(403, instructor=302, admin=302),
+    "POST /discussion/<int:post_id>/unhide": page(403, instructor=302, admin=302, fill={"post_id": "hidden_post_id"}),
+    "GET /api/v1/courses/<code>/discussion": api(403, **PARTICIPANTS),
+    "POST /api/v1/courses/<code>/discussion": api(403, **only(201, *PARTICIPANTS), body={"body": "Halo"}),
+    "GET /api/v1/discussion/<int:post_id>": api(403, **PARTICIPANTS),
+    "PATCH /api/v1/discussion/<int:post_id>": api(403, learner=200, body={"body": "Diubah"}),
+    "POST /api/v1/discussion/<int:post_id>/replies": api(403, **only(201, *PARTICIPANTS), body={"body": "Ya"}),
+    "POST /api/v1/discussion/<int:post_id>/report": api(403, learner=409, instructor=204, admin=204),
+    "POST /api/v1/discussion/<int:post_id>/hide": api(403, instructor=204, admin=204, body={"reason": "x"}),
+    "POST /api/v1/discussion/<int:post_id>/unhide": api(
+        403, instructor=204, admin=204, fill={"post_id": "hidden_post_id"}
+    ),
+    # Training needs: koordinator's survey to Kota Sorong; its staff answer (admins belong to no unit),
+    # its publisher and admins manage it, the other coordinator may not know it.
+    "GET /needs": page(200),
+    "GET /needs/new": page(403, **MANAGERS),
+    "POST /needs/new": page(403, **only(422, "coordinator", "coordinator_elsewhere", "admin")),
+    "GET /needs/<int:survey_id>": page(403, coordinator=200, coordinator_elsewhere=404, admin=200),
+    "GET /needs/<int:survey_id>/export.<any(csv, xlsx):kind>": page(
+        403, coordinator=200, coordinator_elsewhere=404, admin=200
+    ),
+    "POST /needs/<int:survey_id>/links": page(403, coordinator=302, coordinator_elsewhere=404, admin=302),
+    "POST /needs/<int:survey_id>/close": page(403, coordinator=302, coordinator_elsewhere=404, admin=302),
+    "GET /needs/<int:survey_id>/answer": page(404, **IN_SORONG),
+    "POST /needs/<int:survey_id>/answer": page(404, **only(422, *IN_SORONG)),
+    "GET /api/v1/needs-surveys": api(200),
+    "GET /api/v1/needs-surveys/<int:survey_id>": api(404, **IN_SORONG),
+    "PUT /api/v1/needs-surveys/<int:survey_id>/response": api(
+        404, **only(200, *IN_SORONG), body={"ratings": {Ref("topic_id"): 5}, "method": "mentoring"}
+    ),
 }

@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 from tests.trust.access_table import LOGIN, UNSAFE, Ref, Row, key_of
 from tests.trust.world import ROLES, World
 
-_ARGUMENT = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+_ARGUMENT = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
 #: Routes outside the matrix: static files are public by design and served by WhiteNoise in production.
 EXCLUDED = frozenset({"GET /static/<path:filename>"})
 
@@ -45,8 +45,16 @@ def fill(rule: str, row: Row, world: World) -> str:
 
 
 def body_of(row: Row, world: World) -> dict[str, Any]:
-    """The row's body with every ``Ref`` replaced by the world's id."""
-    return {key: world.ids[value.name] if isinstance(value, Ref) else value for key, value in (row.body or {}).items()}
+    """The row's body with every ``Ref`` (a value, or a key of an inner object) replaced by the world's id."""
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, Ref):
+            return world.ids[value.name]
+        if isinstance(value, dict):
+            return {str(resolve(key)) if isinstance(key, Ref) else key: resolve(inner) for key, inner in value.items()}
+        return value
+
+    return dict(resolve(row.body or {}))
 
 
 def send(world: World, role: str, method: str, path: str, row: Row) -> Cell:

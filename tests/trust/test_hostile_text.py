@@ -17,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from elearn.accounts.models import User
 from elearn.catalogue.models import Course, Lesson
+from elearn.evaluation.models import NeedsTopic
 from elearn.extensions import db
 from tests.coursetree import build_course
 from tests.factories import DINKES, SORONG, load_content
@@ -116,7 +117,62 @@ def plant_unit(world: World) -> Readers:
     return [("admin", "/admin/units"), ("admin", "/admin/audit")]
 
 
+def plant_post(world: World) -> Readers:
+    response = call_api(world, "learner", "POST", "/api/v1/courses/TST-1/discussion", json={"body": XSS})
+    assert response.status_code == 201, response.get_json()
+    post = response.get_json()["id"]
+    reply = call_api(world, "instructor", "POST", f"/api/v1/discussion/{post}/replies", json={"body": XSS})
+    assert reply.status_code == 201, reply.get_json()
+    hide = call_api(world, "instructor", "POST", f"/api/v1/discussion/{post}/hide", json={"reason": XSS})
+    assert hide.status_code == 204
+    return [
+        ("instructor", "/courses/TST-1/discussion"),
+        ("instructor", f"/discussion/{post}"),
+        ("admin", f"/discussion/{post}"),
+        ("admin", "/admin/audit"),
+    ]
+
+
+def answer_survey_five_times(world: World, text: str) -> None:
+    """peserta and four more learners who completed TST-1 answer its survey with ``text`` as their
+    suggestion: five responses, the first batch the results show."""
+    from elearn.core.time import now
+    from elearn.enrolment.models import Enrolment
+    from elearn.evaluation.models import SurveyItem
+    from elearn.evaluation.surveys import answer_survey
+    from tests.factories import create_user
+
+    course = db.session.scalar(select(Course.id).where(Course.code == "TST-1"))
+    items = {key: item for key, item in db.session.execute(select(SurveyItem.key, SurveyItem.id))}
+    given = {items["id:relevansi"]: ["4"], items["id:saran"]: [text]}
+    people = [world.users["learner_enrolled"]]
+    for n in range(4):
+        person = create_user(f"penjawab{n}", unit=DINKES)
+        db.session.add(Enrolment(user_id=person.id, course_id=course, status="active", completed_at=now()))
+        people.append(person)
+    db.session.flush()
+    for person in people:
+        answer_survey(person, "TST-1", given)
+    db.session.commit()
+
+
+def plant_survey_text(world: World) -> Readers:
+    answer_survey_five_times(world, XSS)
+    return [("instructor", "/courses/TST-1/survey/results"), ("admin", "/courses/TST-1/survey/results")]
+
+
+def plant_needs_comment(world: World) -> Readers:
+    survey, topic = world.ids["survey_id"], world.ids["topic_id"]
+    body = {"ratings": {str(topic): 5}, "method": "mentoring", "comment": XSS}
+    response = call_api(world, "learner", "PUT", f"/api/v1/needs-surveys/{survey}/response", json=body)
+    assert response.status_code == 200, response.get_json()
+    return [("coordinator", f"/needs/{survey}"), ("admin", f"/needs/{survey}")]
+
+
 SURFACES: dict[str, tuple[Callable[[World], Readers], str]] = {
+    "a discussion post, a reply and a moderator's reason": (plant_post, XSS),
+    "a survey's free-text answer, in the results": (plant_survey_text, XSS),
+    "a training-needs comment": (plant_needs_comment, XSS),
     "a name from the users CSV import": (plant_imported_name, XSS),
     "an essay answer, read by the grader": (plant_essay, XSS),
     "an external learning record's title and organiser": (plant_record, XSS),
@@ -245,13 +301,21 @@ XLSX_EXPORTS = ["/reports/jp.xlsx?year=2026", "/api/v1/reports/jp?format=xlsx&ye
 def test_formulas_in_every_export_are_neutralised(world: World) -> None:
     with world.restored():
         plant_formulas(world)
-        for url in EXPORTS:
+        answer_survey_five_times(world, FORMULAS[0])
+        survey, topic = world.ids["survey_id"], world.ids["topic_id"]
+        body = {"ratings": {str(topic): 5}, "method": "mentoring", "comment": FORMULAS[0]}
+        db.session.execute(update(NeedsTopic).where(NeedsTopic.id == topic).values(title=FORMULAS[0]))
+        db.session.commit()
+        assert (
+            call_api(world, "learner", "PUT", f"/api/v1/needs-surveys/{survey}/response", json=body).status_code == 200
+        )
+        for url in [*EXPORTS, "/courses/TST-1/survey/results.csv", f"/needs/{survey}/export.csv"]:
             response = get(world, "coordinator", url)
             assert response.status_code == 200, url
             cells = csv_cells(response.get_data())
             assert any(cell.lstrip("'").startswith("=HYPERLINK") for cell in cells), f"{url}: the names are missing"
             assert all(neutralised(cell) for cell in cells), f"{url}: {[c for c in cells if not neutralised(c)]}"
-        for url in XLSX_EXPORTS:
+        for url in [*XLSX_EXPORTS, f"/needs/{world.ids['survey_id']}/export.xlsx"]:
             response = get(world, "coordinator", url)
             assert response.status_code == 200, url
             cells = xlsx_cells(response.get_data())

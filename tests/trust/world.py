@@ -52,6 +52,7 @@ ROLES = tuple(ROLE_USERS)
 #: is made of it, and the hostile corpus types it into every field someone else reads.
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 ESSAY_ANSWER = "Jawaban esai: " + XSS
+SURVEY = "## Materi relevan. {type=likert id=relevansi}\n\n## Saran {type=text id=saran}\n"
 
 
 @dataclass
@@ -170,6 +171,44 @@ def _attempts(learner: User, quiz_id: int) -> tuple[int, int, int]:
     return finished, essay_question, context.attempt.id
 
 
+def _evaluation(app: Flask, root: Path, users: dict[str, User], course_id: int) -> dict[str, Any]:
+    """TST-1 grows a feedback survey and lesson discussions; peserta writes a post and has one hidden;
+    the coordinator publishes a needs survey to Kota Sorong. Their ids by name."""
+    from elearn.discussion.models import DiscussionPost
+    from elearn.evaluation.models import NeedsSurvey, NeedsTopic, SurveyItem
+    from tests.coursetree import course_md, write
+    from tests.factories import SORONG, load_content
+
+    write(root / "tst-1" / "course.md", course_md("TST-1", instructors="[guru]", discussion="lessons"))
+    write(root / "tst-1" / "umpan-balik.survey.md", SURVEY)
+    load_content(app, root)
+    learner, coordinator = users["learner_enrolled"], users["coordinator"]
+    posts = [
+        DiscussionPost(course_id=course_id, author_id=learner.id, body=text, html=f"<p>{text}</p>")
+        for text in ("Pertanyaan", "Disembunyikan")
+    ]
+    posts[1].hidden_at, posts[1].hidden_reason = dt.datetime(2026, 11, 1, tzinfo=dt.UTC), "uji"
+    survey = NeedsSurvey(
+        title="Kebutuhan",
+        unit_id=db.session.scalar(select(Unit.id).where(Unit.path == SORONG)),
+        opens_on=dt.date(2020, 1, 1),
+        closes_on=dt.date(2100, 1, 1),
+        created_by_id=coordinator.id,
+    )
+    db.session.add_all([*posts, survey])
+    db.session.flush()
+    topic = NeedsTopic(survey_id=survey.id, position=1, competency="teknis", title="SKM")
+    db.session.add(topic)
+    db.session.flush()
+    return {
+        "post_id": posts[0].id,
+        "hidden_post_id": posts[1].id,
+        "survey_id": survey.id,
+        "topic_id": topic.id,
+        "likert_id": db.session.scalar(select(SurveyItem.id).where(SurveyItem.key == "id:relevansi")),
+    }
+
+
 def build_world(app: Flask, root: Path) -> World:
     """Build the world in ``app``'s (empty) database, with course folders under ``root``."""
     from elearn.publishing.services import receive_upload
@@ -177,6 +216,7 @@ def build_world(app: Flask, root: Path) -> World:
 
     scenario = build_scenario(app, root, quiz=ESSAY)
     learner = scenario.users["learner_enrolled"]
+    evaluation = _evaluation(app, root, scenario.users, scenario.course.id)
     finished, essay_question, open_attempt = _attempts(learner, scenario.quiz_id)
     enrolment = db.session.scalar(
         select(Enrolment).where(Enrolment.user_id == learner.id, Enrolment.course_id == scenario.course.id)
@@ -204,6 +244,8 @@ def build_world(app: Flask, root: Path) -> World:
         "username": learner.username,
         "unit_id": db.session.scalar(select(Unit.id).where(Unit.path == DINKES)),
         "path": "gambar.svg",
+        "kind": "csv",
+        **evaluation,
     }
     identities = {role: _identity(app, role, scenario.users.get(name or "")) for role, name in ROLE_USERS.items()}
     assert db.session.get(Attempt, open_attempt) is not None
