@@ -67,7 +67,7 @@ def _claim(batch: int) -> list[int]:
     """Claim up to ``batch`` unsent mails (committed at once, on a connection of its own)."""
     token = secrets.token_hex(8)
     moment = now()
-    table = OutgoingMail.__table__
+    table: Any = OutgoingMail.__table__
     free = or_(table.c.claimed_until.is_(None), table.c.claimed_until < moment)
     with db.engine.begin() as connection:
         ids = list(
@@ -182,7 +182,8 @@ def _send_claimed(ids: list[int], result: SendResult) -> None:
             except (OSError, smtplib.SMTPException) as error:
                 _failed(mail, error, result)
                 if not isinstance(error, smtplib.SMTPRecipientsRefused):
-                    smtp = _quit(smtp)  # the connection may be broken: a new one for the next mail
+                    _quit(smtp)  # the connection may be broken: a new one for the next mail
+                    smtp = None
                 continue
             db.session.delete(mail)
             result.sent += 1
@@ -209,4 +210,3 @@ def _quit(smtp: smtplib.SMTP | None) -> None:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
-    return None
