@@ -205,8 +205,8 @@ def purge_expired_credentials() -> dict[str, int]:
     return {
         "api tokens": int(tokens.rowcount or 0),
         "web sessions": int(sessions.rowcount or 0),
-        "password-reset links": int(resets.rowcount or 0),
         "sign-in failures": purge_stale_failures(),
+        "password-reset links": int(resets.rowcount or 0),
     }
 
 
