@@ -52,6 +52,8 @@ class Settings:
     cert_signing_passphrase: str | None = None
     evidence_max_bytes: int = 5 * 1024 * 1024
     instructors_create_courses: bool = False
+    smtp_url: str | None = None
+    mail_from: str | None = None
 
     def flask_config(self) -> dict[str, Any]:
         """The Flask config mapping these settings stand for."""
@@ -90,6 +92,8 @@ class Settings:
             "SESSION_REFRESH_EACH_REQUEST": False,
             "ELEARN_TRUSTED_PROXIES": self.trusted_proxies,
             "ELEARN_INSTRUCTORS_CREATE_COURSES": self.instructors_create_courses,
+            "ELEARN_SMTP_URL": self.smtp_url,
+            "ELEARN_MAIL_FROM": self.mail_from,
             "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": "id",
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
@@ -136,6 +140,8 @@ SETTING_NAMES = frozenset(
         "ELEARN_CERT_SIGNING_PASSPHRASE",
         "ELEARN_EVIDENCE_MAX_KB",
         "ELEARN_INSTRUCTORS_CREATE_COURSES",
+        "ELEARN_SMTP_URL",
+        "ELEARN_MAIL_FROM",
     }
 )
 
@@ -268,7 +274,32 @@ def load_settings(values: Mapping[str, str], instance_path: Path) -> Settings:
         cert_signing_passphrase=values.get("ELEARN_CERT_SIGNING_PASSPHRASE") or None,
         evidence_max_bytes=_int(values, "ELEARN_EVIDENCE_MAX_KB", 5 * 1024, 100, 50 * 1024) * 1024,
         instructors_create_courses=_bool(values, "ELEARN_INSTRUCTORS_CREATE_COURSES", False),
+        smtp_url=_smtp_url(values),
+        mail_from=_mail_from(values),
     )
+
+
+#: ``ELEARN_SMTP_URL`` schemes: plain SMTP (a local relay), STARTTLS on a plain connection, TLS from the start.
+SMTP_SCHEMES = ("smtp://", "smtp+starttls://", "smtps://")
+
+
+def _smtp_url(values: Mapping[str, str]) -> str | None:
+    raw = values.get("ELEARN_SMTP_URL", "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(SMTP_SCHEMES) or not raw.split("://", 1)[1].split("/")[0].rsplit("@", 1)[-1]:
+        raise ConfigError(
+            "ELEARN_SMTP_URL must be smtp://host[:port], smtp+starttls://user:password@host[:587] "
+            f"or smtps://user:password@host[:465], got {raw.split('://')[0]!r}"
+        )
+    return raw
+
+
+def _mail_from(values: Mapping[str, str]) -> str | None:
+    raw = values.get("ELEARN_MAIL_FROM", "").strip()
+    if raw and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+|[^<>]*<[^@\s<>]+@[^@\s<>]+>", raw):
+        raise ConfigError(f"ELEARN_MAIL_FROM must be an address (elearn@example.go.id or Name <...>), got {raw!r}")
+    return raw or None
 
 
 def _number_pattern(values: Mapping[str, str]) -> str:

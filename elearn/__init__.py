@@ -100,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.discussion.views import bp as discussion_pages
     from elearn.enrolment.views import bp as enrolment_pages
     from elearn.evaluation.views import bp as evaluation_pages
+    from elearn.home.views import bp as home_pages
+    from elearn.notifications.views import bp as notification_pages
     from elearn.people.views import bp as people_pages
     from elearn.publishing.views import bp as publishing_pages
     from elearn.quizzes.views import bp as quiz_pages
@@ -117,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
         audit_pages,
         evaluation_pages,
         discussion_pages,
+        home_pages,
+        notification_pages,
     )
     for blueprint in pages:
         app.register_blueprint(blueprint)
@@ -134,6 +138,7 @@ def _register_commands(app: Flask) -> None:
     from elearn.certificates.cli import certificates
     from elearn.content.cli import content
     from elearn.demo import demo
+    from elearn.notifications.cli import mail
 
-    for group in (users, content, demo, certificates):
+    for group in (users, content, demo, certificates, mail):
         app.cli.add_command(group)

@@ -1,6 +1,6 @@
 """Imports every model so the metadata (and Alembic) sees all tables."""
 
-from elearn.accounts.models import ApiToken, LoginFailure, Unit, User, WebSession
+from elearn.accounts.models import ApiToken, LoginFailure, PasswordReset, Unit, User, WebSession
 from elearn.audit.models import AuditEntry
 from elearn.catalogue.models import Course, CourseInstructor, Lesson, MediaFile, Module
 from elearn.certificates.models import Certificate, CertificateCounter, CertificatePdf
@@ -22,6 +22,7 @@ from elearn.evaluation.models import (
     SurveyResponse,
     SurveySubmission,
 )
+from elearn.notifications.models import Notification, OutgoingMail
 from elearn.progress.models import LessonCompletion
 from elearn.publishing.models import CourseUpload
 from elearn.quizzes.models import (
@@ -64,6 +65,9 @@ __all__ = [
     "NeedsSurvey",
     "NeedsTopic",
     "NeedsTopicCourse",
+    "Notification",
+    "OutgoingMail",
+    "PasswordReset",
     "Question",
     "QuestionVersion",
     "Quiz",

@@ -383,6 +383,7 @@ def nav_items() -> list[tuple[str, str]]:
     from elearn.publishing.services import opens_uploads
 
     items = [
+        ("home.index", __("Beranda")),
         ("catalogue.index", __("Katalog")),
         ("catalogue.my_courses", __("Kursus saya")),
         ("reports.my_jp", __("JP saya")),

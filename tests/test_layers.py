@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent / "elearn"
 LAYERS = [
     {"core", "errors", "signals", "extensions", "i18n"},
     {"audit"},
+    {"notifications"},
     {"accounts"},
     {"catalogue"},
     {"content"},
@@ -25,7 +26,7 @@ LAYERS = [
     {"quizzes"},
     {"certificates"},
     {"reports"},
-    {"publishing", "people", "notifications", "evaluation", "discussion"},
+    {"publishing", "people", "evaluation", "discussion", "home"},
 ]
 #: Data any layer may read: ORM models and the content's typed vocabulary.
 DATA_MODULES = {"models", "specs", "roles"}

@@ -32,3 +32,19 @@ class LanguageForm(FlaskForm):
     """Switch the interface language."""
 
     locale = StringField(_l("Bahasa"), validators=[DataRequired(), AnyOf(["id", "en"])])
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password-reset link: the username or NIP."""
+
+    identifier = StringField(_l("Nama pengguna atau NIP"), validators=[DataRequired(), Length(max=64)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password through a reset link."""
+
+    new = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("new", message=_l("Kata sandi baru tidak sama."))],
+    )

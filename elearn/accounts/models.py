@@ -60,6 +60,16 @@ class User(IdMixin, UserMixin, Base):
     def session_token(self, value: str | None) -> None:
         self.__dict__["_elearn_session_token"] = value
 
+    @property
+    def unread_notifications(self) -> int:
+        """Unread notifications, counted by the request's session look-up (0 when not counted)."""
+        count: int = self.__dict__.get("_elearn_unread_notifications", 0)
+        return count
+
+    @unread_notifications.setter
+    def unread_notifications(self, value: int) -> None:
+        self.__dict__["_elearn_unread_notifications"] = value
+
     def get_id(self) -> str:
         """Session identity for Flask-Login: the secret of a server-side ``WebSession``,
         so signing out (or a password change, or deactivation) ends it on the server."""
@@ -101,6 +111,18 @@ class WebSession(IdMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class PasswordReset(IdMixin, Base):
+    """A password-reset link sent by email: single use, expiring; only the token's SHA-256 is stored."""
+
+    __tablename__ = "password_resets"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    used_at: Mapped[dt.datetime | None]
 
 
 class LoginFailure(IdMixin, Base):

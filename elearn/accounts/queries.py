@@ -11,12 +11,17 @@ from elearn.accounts.models import Unit, User
 Ts = TypeVarTuple("Ts")
 
 
+#: A unit path no unit can have (a unit's name may not hold "/"): the scope of a coordinator without a
+#: unit, who sees nobody. Not NUL, which PostgreSQL refuses in a text parameter.
+NO_UNIT = "/"
+
+
 def within_units(query: Select[*Ts], unit_path: str | None) -> Select[*Ts]:
     """Only people of the unit ``unit_path`` and the units below it (``query`` selects from users).
 
     Subtrees are path prefixes (indexed), so no recursive query is needed; no unit means nobody.
     """
-    scope = unit_path or "\x00"
+    scope = unit_path or NO_UNIT
     return query.join(Unit, Unit.id == User.unit_id).where(
         or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
     )

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, select
 
 from elearn.accounts import hashing
 from elearn.accounts.csvrows import UserRow
-from elearn.accounts.models import ApiToken, Unit, User, WebSession
+from elearn.accounts.models import ApiToken, PasswordReset, Unit, User, WebSession
 from elearn.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem_codes
 from elearn.accounts.throttle import PASSWORD_CHECKS_PER_CLIENT, Reservation, get_throttle
 from elearn.core.database import chunks, prebuilt
@@ -23,6 +23,7 @@ from elearn.core.revisions import CONTENT, remember, revision_of
 from elearn.core.time import now
 from elearn.errors import DomainError, Invalid, TooManyAttempts
 from elearn.extensions import db
+from elearn.notifications.services import unread_count_column
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
 #: How long a signed-in browser stays signed in (ELEARN_SESSION_HOURS overrides it).
@@ -116,13 +117,16 @@ def start_web_session(user: User, lifetime: dt.timedelta = SESSION_LIFETIME) -> 
 
 
 def user_for_web_session(token: str) -> User | None:
-    """The active user of a live web session, in one query; None when it ended or expired."""
+    """The active user of a live web session, in one query; None when it ended or expired.
+
+    The same query counts the person's unread notifications (the header's bell), so that no page
+    pays a query for it."""
     if not token or len(token) > 100:
         return None
     statement = prebuilt(
         "user-for-web-session",
         lambda: (
-            select(User, revision_of(CONTENT))
+            select(User, revision_of(CONTENT), unread_count_column(User.id))
             .join(WebSession, WebSession.user_id == User.id)
             .where(WebSession.token_hash == bindparam("digest"), WebSession.expires_at > bindparam("now"))
         ),
@@ -130,9 +134,10 @@ def user_for_web_session(token: str) -> User | None:
     found = db.session.execute(statement, {"digest": hashing.token_digest(token), "now": now()}).first()
     if found is None or not found[0].is_active:
         return None
-    user, revision = found
+    user, revision, unread = found
     remember(CONTENT, revision)  # the hot paths' caches need it: read in the same round trip
     user.session_token = token
+    user.unread_notifications = int(unread or 0)
     return user
 
 
@@ -189,16 +194,19 @@ def revoke_token(token: str) -> None:
 
 
 def purge_expired_credentials() -> dict[str, int]:
-    """Delete expired API tokens and web sessions and stale sign-in failures (the periodic sweep)."""
+    """Delete expired API tokens, web sessions and password-reset links and stale sign-in failures (the
+    periodic sweep)."""
     from elearn.accounts.throttle import purge_stale_failures
 
     moment = now()
     tokens: Any = db.session.execute(delete(ApiToken).where(ApiToken.expires_at <= moment))
     sessions: Any = db.session.execute(delete(WebSession).where(WebSession.expires_at <= moment))
+    resets: Any = db.session.execute(delete(PasswordReset).where(PasswordReset.expires_at <= moment))
     return {
         "api tokens": int(tokens.rowcount or 0),
         "web sessions": int(sessions.rowcount or 0),
         "sign-in failures": purge_stale_failures(),
+        "password-reset links": int(resets.rowcount or 0),
     }
 
 

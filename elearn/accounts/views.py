@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from elearn.accounts import services
-from elearn.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm
+from elearn.accounts import resets, services
+from elearn.accounts.forms import ForgotPasswordForm, LanguageForm, LoginForm, PasswordChangeForm, ResetPasswordForm
 from elearn.core.owndata import personal_data_response
 from elearn.errors import Invalid, TooManyAttempts
 from elearn.extensions import db
@@ -34,14 +34,14 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("catalogue.index")
+    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """The sign-in page."""
     if current_user.is_authenticated:
-        return redirect(url_for("catalogue.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
@@ -67,6 +67,55 @@ def login() -> Any:
     elif request.method == "POST":
         status = 400 if form.csrf_token.errors else 422
     return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/login/forgot", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    """Forgotten password: a reset link by email when mail is configured (the same answer whoever was
+    named), otherwise where to get a one-time password (the coordinator)."""
+    mail = resets.mail_configured()
+    form = ForgotPasswordForm()
+    status = 200
+    if mail and form.validate_on_submit():
+        try:
+            resets.request_reset(form.identifier.data or "", client=request.remote_addr or "")
+        except TooManyAttempts as error:
+            form.identifier.errors = [error.message]
+            status = 429
+        else:
+            db.session.commit()
+            return render_template("accounts/forgot.html", form=form, mail=mail, sent=True)
+    elif request.method == "POST":
+        status = 400 if form.csrf_token.errors else 422
+    return render_template("accounts/forgot.html", form=form, mail=mail, sent=False), status
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Any:
+    """Choose a new password through an emailed link; every session of the person ends, then sign in."""
+    try:
+        person = resets.reset_user(token)
+    except resets.ResetLinkInvalid as error:
+        return render_template("accounts/reset.html", form=None, invalid=error.message), 404
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            resets.reset_password(token, form.new.data or "")
+        except resets.ResetLinkInvalid as error:
+            return render_template("accounts/reset.html", form=None, invalid=error.message), 404
+        except Invalid as error:
+            form.new.errors = [(error.fields or {}).get("new", error.message)]
+            status = 422
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()  # this browser's session ended with the others
+            flash(_("Kata sandi Anda telah diganti. Silakan masuk dengan kata sandi baru."), "success")
+            return redirect(url_for("accounts.login"))
+    elif request.method == "POST":
+        status = 400 if form.csrf_token.errors else 422
+    return render_template("accounts/reset.html", form=form, person=person, invalid=None), status
 
 
 @bp.post("/logout")
@@ -102,7 +151,7 @@ def change_password() -> Any:
         else:
             db.session.commit()  # this browser stays signed in; every other session has ended
             flash(_("Kata sandi Anda telah diganti."), "success")
-            return redirect(url_for("catalogue.index"))
+            return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -130,5 +179,3 @@ def account() -> Any:
 def export_data() -> Any:
     """Everything elearn holds about the signed-in person, as one JSON file (UU 27/2022)."""
     return personal_data_response(current_user)
-
-

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
 from elearn.accounts.models import Unit, User
+from elearn.accounts.queries import NO_UNIT
 from elearn.catalogue.policy import Actor, enrols_others, unit_in_scope
 from elearn.certificates.models import Certificate, CertificatePdf
 from elearn.certificates.services import normalise_code
@@ -67,7 +68,7 @@ def scoped_unit(actor: Actor, unit: str | None) -> str | None:
     if actor.is_admin:
         return unit
     if unit is None:
-        return actor.unit_path or "\x00"  # a coordinator without a unit sees nobody
+        return actor.unit_path or NO_UNIT  # a coordinator without a unit sees nobody
     if not unit_in_scope(actor.unit_path, unit):
         raise Forbidden(_("Unit %(unit)s di luar lingkup Anda.", unit=unit))
     return unit

@@ -34,6 +34,7 @@ from elearn.enrolment.models import Enrolment
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
 from elearn.evaluation.models import Survey, SurveySubmission
 from elearn.extensions import db
+from elearn.notifications.services import notify
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20  # 20 Crockford base32 characters: 100 random bits
@@ -162,6 +163,7 @@ def issue_certificate(enrolment: Enrolment, *, issued_by: Actor | None = None) -
             db.session.flush()
             pdf = make_pdf(certificate)
             db.session.add(CertificatePdf(certificate_id=certificate.id, size=len(pdf), data=pdf))
+            notify(user.id, "certificate_issued", code=certificate.code, title=course.title)
             db.session.flush()
     except IntegrityError:
         return None
@@ -327,6 +329,7 @@ def revoke(actor: Actor, code: str, reason: str | None) -> Certificate:
             summary=f"{certificate.number} revoked",
             details={"code": certificate.code, "username": owner.username, "reason": reason},
         )
+        notify(owner.id, "certificate_revoked", code=certificate.code, title=certificate.course_title, reason=reason)
         db.session.flush()
     return certificate
 

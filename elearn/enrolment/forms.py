@@ -7,11 +7,10 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from elearn.core.forms import FlaskForm
 from elearn.enrolment.models import MAX_REASON
 
 REASON_TOO_LONG = _l("Paling banyak %(max)d karakter.", max=MAX_REASON)
-
-from elearn.core.forms import FlaskForm
 
 
 class EnrolForm(FlaskForm):

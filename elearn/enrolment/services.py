@@ -37,6 +37,7 @@ from elearn.enrolment.models import CURRENT_STATUSES, ENDED_STATUSES, MAX_REASON
 from elearn.enrolment.policy import clean_reason, closed_because
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
 from elearn.extensions import db
+from elearn.notifications.services import notify, notify_many
 
 
 def actor_of(user: User) -> Actor:
@@ -195,6 +196,7 @@ def approve(actor: Actor, course: Course, username: str) -> Enrolment:
             target_id=enrolment.id,
             summary=f"{learner.username} in {course.code}",
         )
+        notify(learner.id, "enrolment_approved", course=course.code, title=course.title)
         db.session.flush()
     return enrolment
 
@@ -223,8 +225,8 @@ def reject_enrolment(actor: Actor, course: Course, username: str, reason: str | 
         summary=f"{learner.username} in {course.code}",
         details={"username": learner.username, "course": course.code, "reason": text},
     )
+    notify(learner.id, "enrolment_rejected", course=course.code, title=course.title, reason=text)
     db.session.flush()
-    # Notifications: the learner is told of the rejection here (notify(learner, ...) is called at this point).
     return enrolment
 
 
@@ -301,6 +303,7 @@ def bulk_enrol(actor: Actor, course: Course, names: Sequence[str]) -> BulkResult
             to_enrol.add(user.id)
             result.enrolled.append(name)
     _activate(course, sorted(to_enrol), actor)
+    notify_many(to_enrol, "enrolled", course=course.code, title=course.title)
     if result.enrolled:
         audit.record(
             actor,

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, or_, select
 
 from elearn.accounts.models import Unit, User
+from elearn.accounts.queries import NO_UNIT
 from elearn.audit import services as audit
 from elearn.catalogue.policy import Actor, unit_in_scope
 from elearn.catalogue.structure import snapshot
@@ -139,7 +140,7 @@ def in_scope(actor: Actor) -> Any:
     """Needs surveys an actor manages: an admin all, a coordinator those published within their units."""
     if actor.is_admin:
         return True
-    scope = actor.unit_path or "\x00"
+    scope = actor.unit_path or NO_UNIT
     return or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
 
 

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from elearn.accounts.models import Unit
+from elearn.accounts.queries import NO_UNIT
 from elearn.catalogue.policy import Actor, teaches
 from elearn.catalogue.structure import CourseInfo, live_structure
 from elearn.errors import Forbidden, NotFound
@@ -78,7 +79,7 @@ def results_scope(actor: Actor, instructors: Sequence[str]) -> str | None:
     if actor.is_admin or teaches(actor, instructors):
         return None
     if actor.is_coordinator:
-        return actor.unit_path or "\x00"  # a coordinator without a unit sees nobody
+        return actor.unit_path or NO_UNIT  # a coordinator without a unit sees nobody
     raise Forbidden(_("Anda tidak berhak melihat hasil survei kursus ini."))
 
 

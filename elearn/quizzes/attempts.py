@@ -40,6 +40,7 @@ from elearn.core.time import now
 from elearn.enrolment.services import actor_of
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
 from elearn.extensions import db
+from elearn.notifications.services import notify
 from elearn.progress.access import ItemLocked, OpenItem, open_item
 from elearn.quizzes.loading import AttemptQuestion, attempt_questions, specs_of
 from elearn.quizzes.models import (
@@ -152,9 +153,11 @@ def own_attempt(user: User, attempt_id: int) -> AttemptContext:
         raise NotFound(_("Percobaan kuis tidak ditemukan."))
     statement = prebuilt(
         "own-attempt",
-        lambda: select(Attempt, Quiz)
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")),
+        lambda: (
+            select(Attempt, Quiz)
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
+        ),
     )
     found = db.session.execute(statement, {"attempt_id": attempt_id, "user_id": user.id}).first()
     if found is None:
@@ -533,8 +536,12 @@ def grade_essay(user: User, attempt_id: int, question_id: int, score: Decimal, c
         summary=f"{context.owner.username}: {score} / {question.points}",
     )
     numbers = totals(score_attempt(questions, saved), context.quiz.pass_percent)
+    graded_now = attempt.state == NEEDS_GRADING and numbers["state"] == FINISHED
     for name, value in numbers.items():
         setattr(attempt, name, value)
+    if graded_now:  # the last essay of the attempt: the learner's result is known
+        quiz_title, course_title = context.quiz.title, context.course.title
+        notify(attempt.user_id, "quiz_graded", attempt=attempt.id, quiz=quiz_title, title=course_title)
     db.session.flush()
     update_result(context.quiz, attempt.user_id)
     return context

@@ -24,6 +24,7 @@ from elearn.extensions import db
 from elearn.quizzes.loading import specs_of
 from elearn.quizzes.models import (
     FINISHED,
+    IN_PROGRESS,
     NEEDS_GRADING,
     AnswerChoice,
     Attempt,
@@ -190,3 +191,28 @@ def essays_waiting(actor: Actor, *, limit: int = 200) -> list[EssayToGrade]:
             and_(CourseInstructor.course_id == Course.id, CourseInstructor.username == actor.username.lower()),
         )
     return [EssayToGrade(*row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class OpenAttempt:
+    """A learner's quiz attempt still taking answers (the home page)."""
+
+    attempt_id: int
+    quiz_title: str
+    course_code: str
+    course_title: str
+    started_at: dt.datetime
+    deadline_at: dt.datetime | None
+
+
+def open_attempts(user_id: int, limit: int = 10) -> list[OpenAttempt]:
+    """The learner's open attempts of live quizzes, the nearest deadline first (one query)."""
+    rows = db.session.execute(
+        select(Attempt.id, Quiz.title, Course.code, Course.title, Attempt.started_at, Attempt.deadline_at)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .join(Course, Course.id == Quiz.course_id)
+        .where(Attempt.user_id == user_id, Attempt.state == IN_PROGRESS, Quiz.archived_at.is_(None))
+        .order_by(Attempt.deadline_at.is_(None), Attempt.deadline_at, Attempt.started_at)
+        .limit(limit)
+    ).all()
+    return [OpenAttempt(*row) for row in rows]

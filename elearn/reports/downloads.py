@@ -65,8 +65,17 @@ def siasn_csv(actor: Actor, year: int, unit: str | None) -> Response:
     scoped_unit(actor, unit)
     rows = (
         (
-            r.nip, r.name, r.title, r.method, r.competency, r.jp, r.certificate_number, r.year,
-            r.started_on.isoformat(), r.ended_on.isoformat(), r.organiser,
+            r.nip,
+            r.name,
+            r.title,
+            r.method,
+            r.competency,
+            r.jp,
+            r.certificate_number,
+            r.year,
+            r.started_on.isoformat(),
+            r.ended_on.isoformat(),
+            r.organiser,
         )  # fmt: skip
         for r in siasn_rows(actor, year, unit=unit)
     )

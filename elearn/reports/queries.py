@@ -158,17 +158,25 @@ class LedgerLine:
     certificate_code: str | None
 
 
+def _own_entries(user_id: int, year: int, *columns: Any) -> Select[Any]:
+    """``columns`` over one learner's ledger entries of ``year``."""
+    return _year_entries(year, None, *columns).where(JpEntry.user_id == user_id)
+
+
 def own_year(user_id: int, year: int) -> tuple[int, list[LedgerLine]]:
     """A learner's JP of ``year`` and the entries behind it, newest first."""
-    start, end = bounds(year)
     rows = db.session.execute(
-        select(JpEntry, Certificate.code)
+        _own_entries(user_id, year, JpEntry, Certificate.code)
         .outerjoin(Certificate, _certificate_of_entry())
-        .where(JpEntry.user_id == user_id, JpEntry.earned_at >= start, JpEntry.earned_at < end)
         .order_by(JpEntry.earned_at.desc(), JpEntry.id.desc())
     ).all()
     lines = [LedgerLine(entry, code) for entry, code in rows]
     return sum(line.entry.jp for line in lines), lines
+
+
+def own_total(user_id: int, year: int) -> int:
+    """A learner's JP of ``year`` (the home page's figure; ``own_year`` sums the same entries)."""
+    return int(db.session.scalar(_own_entries(user_id, year, func.coalesce(func.sum(JpEntry.jp), 0))) or 0)
 
 
 def years_with_entries(user_id: int) -> list[int]:
@@ -253,9 +261,7 @@ def siasn_rows(actor: Actor, year: int, *, unit: str | None = None) -> Iterator[
     per person, in the scope's order; streamed."""
     start, end = bounds(year)
     query = (
-        _people(
-            scoped_unit(actor, unit), User.nip, User.name, JpEntry, Certificate.number.label("certificate_number")
-        )
+        _people(scoped_unit(actor, unit), User.nip, User.name, JpEntry, Certificate.number.label("certificate_number"))
         .join(JpEntry, JpEntry.user_id == User.id)
         .outerjoin(Certificate, _certificate_of_entry())
         .where(JpEntry.earned_at >= start, JpEntry.earned_at < end)

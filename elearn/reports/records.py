@@ -23,6 +23,7 @@ from elearn.content.specs import COMPETENCIES
 from elearn.core.time import local_date, now
 from elearn.errors import Conflict, Forbidden, Invalid, NotFound
 from elearn.extensions import db
+from elearn.notifications.services import notify
 from elearn.reports.evidence import sniff
 from elearn.reports.ledger import record_external_jp, timezone
 from elearn.reports.models import APPROVED, METHODS, PENDING, REJECTED, Evidence, ExternalRecord
@@ -189,6 +190,8 @@ def decide(actor: Actor, record_id: int, *, approve: bool, reason: str | None = 
         summary=f"{record.jp} JP for {owner.username}: {record.status}",
         details={"username": owner.username, "jp": record.jp, "reason": reason},
     )
+    kind = "record_approved" if approve else "record_rejected"
+    notify(owner.id, kind, title=record.title, reason=reason or None)
     return record
 
 

@@ -52,7 +52,7 @@ def _labels() -> dict[str, Any]:
 @bp.get("/jp")
 @login_required
 def my_jp() -> Any:
-    """"JP saya": this year's JP against the target, a bar, the list behind it; other years too."""
+    """ "JP saya": this year's JP against the target, a bar, the list behind it; other years too."""
     year = year_arg()
     total, lines = own_year(current_user.id, year)
     return render_template(

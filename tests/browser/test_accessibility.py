@@ -74,7 +74,7 @@ def test_key_pages_have_no_serious_accessibility_violation(
         phone.get_by_label("Nama pengguna").fill(username)
         phone.get_by_label("Kata sandi").fill(PASSWORD)
         phone.get_by_role("button", name="Masuk", exact=True).click()
-        phone.wait_for_url(f"{live_server}/")
+        phone.wait_for_url(f"{live_server}/home")
         for path in pages:
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)
@@ -107,7 +107,7 @@ def test_quiz_pages_have_no_serious_accessibility_violation(
         phone.get_by_label("Nama pengguna").fill(username)
         phone.get_by_label("Kata sandi").fill(PASSWORD)
         phone.get_by_role("button", name="Masuk", exact=True).click()
-        phone.wait_for_url(f"{live_server}/")
+        phone.wait_for_url(f"{live_server}/home")
         for path in pages:
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)
@@ -117,7 +117,7 @@ def test_quiz_pages_have_no_serious_accessibility_violation(
     phone.get_by_label("Nama pengguna").fill("peserta")
     phone.get_by_label("Kata sandi").fill(PASSWORD)
     phone.get_by_role("button", name="Masuk", exact=True).click()
-    phone.wait_for_url(f"{live_server}/")
+    phone.wait_for_url(f"{live_server}/home")
     phone.goto(f"{live_server}/quizzes/{world.quiz_id}")
     phone.get_by_role("button", name="Mulai percobaan baru").click()
     problems += severe_violations(axe, phone)
@@ -157,7 +157,7 @@ def test_operator_pages_have_no_serious_accessibility_violation(
         phone.get_by_label("Nama pengguna").fill(username)
         phone.get_by_label("Kata sandi").fill(PASSWORD)
         phone.get_by_role("button", name="Masuk", exact=True).click()
-        phone.wait_for_url(f"{live_server}/")
+        phone.wait_for_url(f"{live_server}/home")
         for path in pages:
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)

@@ -32,7 +32,7 @@ def sign_in(phone: Page, live_server: str, username: str) -> None:
     phone.get_by_label("Nama pengguna").fill(username)
     phone.get_by_label("Kata sandi").fill(PASSWORD)
     phone.get_by_role("button", name="Masuk", exact=True).click()
-    phone.wait_for_url(f"{live_server}/")
+    phone.wait_for_url(f"{live_server}/home")
 
 
 def test_certificate_and_report_pages_have_no_serious_accessibility_violation(

@@ -57,16 +57,18 @@ def assert_fits_phone(page: Page) -> None:
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    """Sign in through the login form; lands on the catalogue."""
+    """Sign in through the login form; lands on the home page, which leads to the catalogue."""
     page.goto(f"{base}/login")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     assert_fits_phone(page)
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page).to_have_url(f"{base}/home")
+    assert_fits_phone(page)
+    page.get_by_role("link", name="Lihat katalog").click()
     expect(page.get_by_role("heading", name="Katalog kursus")).to_be_visible()
     assert page.url == f"{base}/"
-    assert_fits_phone(page)
 
 
 def module(page: Page, number: int) -> Locator:

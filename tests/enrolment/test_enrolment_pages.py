@@ -119,6 +119,8 @@ def test_a_rejection_carries_a_reason_the_learner_reads_escaped_and_is_audited(
     page = text(learner.get("/courses/TST-A"))
     assert "Permintaan pendaftaran Anda ditolak." in page
     assert "Alasan: Kuota penuh &lt;script&gt;" in page and "<script>alert" not in page
+    told = text(learner.get("/notifications"))  # and the bell says so, with the reason, escaped
+    assert "ditolak" in told and "Kuota penuh &lt;script&gt;" in told and "<script>alert" not in told
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enrolment.reject"))
     assert entry is not None and entry.actor_username == "guru" and entry.details["reason"].startswith("Kuota")
     enrolment = db.session.scalar(

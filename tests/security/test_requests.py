@@ -107,10 +107,10 @@ def test_a_hostile_next_sends_the_person_home(
     data = {"csrf_token": token, "username": "siti", "password": PASSWORD, "next": target}
     response = client.post("/login", data=data)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/home"
     language = client.post("/language", data={"csrf_token": csrf_from(client, "/"), "locale": "id", "next": target})
     assert language.status_code == 302
-    assert language.headers["Location"] == "/"
+    assert language.headers["Location"] == "/home"
 
 
 def test_a_page_answering_405_says_which_methods_it_takes(client: FlaskClient) -> None:

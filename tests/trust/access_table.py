@@ -126,8 +126,14 @@ TABLE: dict[str, Row] = {
     "POST /api/v1/auth/token": everyone(422),  # empty body: no password is checked
     "POST /logout": everyone(LOGIN),  # ends the session of whoever sends it
     "POST /language": everyone(302, anonymous=302),  # the sign-in page has the switch too
+    "GET /login/forgot": everyone(200),  # no SMTP in the world: the way to the coordinator
+    "POST /login/forgot": everyone(422),  # the form is shown only with SMTP; a post is refused
+    "GET /login/reset/<token>": everyone(404),  # an unknown link
+    "POST /login/reset/<token>": everyone(404),
     # Own account and data (every signed-in person, about themselves).
     "GET /account": page(200),
+    "GET /home": page(200),
+    "GET /notifications": page(200, changes=True),  # marks the shown ones read (own only)
     "GET /account/export": page(200),
     "GET /account/password": page(200),
     "POST /account/password": page(200),  # the empty form again

@@ -167,7 +167,7 @@ def answer_survey_five_times(world: World, text: str) -> None:
     course = db.session.scalar(select(Course.id).where(Course.code == "TST-1"))
     items = {key: item for key, item in db.session.execute(select(SurveyItem.key, SurveyItem.id))}
     given = {items["id:relevansi"]: ["4"], items["id:saran"]: [text]}
-    people = [world.users["learner_enrolled"]]
+    people = [db.session.get(User, world.ids["user_id"])]
     for n in range(4):
         person = create_user(f"penjawab{n}", unit=DINKES)
         db.session.add(Enrolment(user_id=person.id, course_id=course, status="active", completed_at=now()))

@@ -245,6 +245,7 @@ def build_world(app: Flask, root: Path) -> World:
         "unit_id": db.session.scalar(select(Unit.id).where(Unit.path == DINKES)),
         "path": "gambar.svg",
         "kind": "csv",
+        "token": "no-such-reset-link",  # a password-reset link: unknown, so refused alike for everyone
         **evaluation,
     }
     identities = {role: _identity(app, role, scenario.users.get(name or "")) for role, name in ROLE_USERS.items()}

@@ -46,6 +46,9 @@ def test_production_turns_on_secure_cookies_and_hsts(tmp_path: Path) -> None:
         ({"ELEARN_CERT_SIGNING_PASSPHRASE": "rahasia"}, "ELEARN_CERT_SIGNING_PASSPHRASE is set but"),
         ({"ELEARN_EVIDENCE_MAX_KB": "10"}, "ELEARN_EVIDENCE_MAX_KB must be a whole number"),
         ({"ELEARN_INSTRUCTORS_CREATE_COURSES": "kadang"}, "ELEARN_INSTRUCTORS_CREATE_COURSES must be true or false"),
+        ({"ELEARN_SMTP_URL": "mail.example.go.id"}, "ELEARN_SMTP_URL must be smtp://"),
+        ({"ELEARN_SMTP_URL": "smtp://"}, "ELEARN_SMTP_URL must be smtp://"),
+        ({"ELEARN_MAIL_FROM": "bukan alamat"}, "ELEARN_MAIL_FROM must be an address"),
     ],
 )
 def test_bad_values_are_refused_with_a_message_naming_the_variable(

@@ -26,23 +26,24 @@ def test_a_post_without_csrf_token_is_refused_and_signs_nobody_in(
     assert client.get("/").status_code == 302  # still anonymous
 
 
-def test_good_credentials_sign_in_and_land_on_the_catalogue(
+def test_good_credentials_sign_in_and_land_on_the_home_page(
     client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
     make_user("siti")
     response = sign_in(client, "siti")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    page = client.get("/")
+    assert response.headers["Location"] == "/home"
+    page = client.get("/home")
     assert page.status_code == 200
-    assert "Katalog kursus" in page.get_data(as_text=True)
+    assert "<title>Beranda" in page.get_data(as_text=True)
+    assert "Katalog kursus" in client.get("/").get_data(as_text=True)  # the catalogue keeps its address
 
 
 def test_next_parameter_is_followed_only_within_the_site(client: FlaskClient, make_user: Callable[..., User]) -> None:
     make_user("siti")
     token = csrf_from(client, "/login")
     data = {"csrf_token": token, "username": "siti", "password": PASSWORD, "next": "//evil.example/x"}
-    assert client.post("/login", data=data).headers["Location"] == "/"
+    assert client.post("/login", data=data).headers["Location"] == "/home"
 
 
 def test_wrong_password_shows_an_error_in_indonesian(client: FlaskClient, make_user: Callable[..., User]) -> None:
