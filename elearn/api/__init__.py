@@ -18,12 +18,24 @@ def register_api(app: Flask) -> None:
         enrolment,
         evaluation,
         lessons,
+        notifications,
         quizzes,
         reports,
     )
     from elearn.extensions import api, csrf
 
-    for module in (accounts, catalogue, enrolment, lessons, quizzes, certificates, reports, evaluation, discussion):
+    for module in (
+        accounts,
+        catalogue,
+        enrolment,
+        lessons,
+        quizzes,
+        certificates,
+        reports,
+        evaluation,
+        discussion,
+        notifications,
+    ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     _document_health(api)

@@ -134,6 +134,8 @@ TABLE: dict[str, Row] = {
     "GET /account": page(200),
     "GET /home": page(200),
     "GET /notifications": page(200, changes=True),  # marks the shown ones read (own only)
+    "GET /api/v1/notifications": api(200),
+    "POST /api/v1/notifications/read": api(204),
     "GET /account/export": page(200),
     "GET /account/password": page(200),
     "POST /account/password": page(200),  # the empty form again
