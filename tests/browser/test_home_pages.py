@@ -38,9 +38,11 @@ def small_phone(browser: Any) -> Iterator[Page]:
 
 
 def fits(page: Page) -> None:
-    """No sideways scrolling on the 360 px screen, and no script: the page works without JavaScript."""
+    """No sideways scrolling on the 360 px screen, and no script but the one that registers the offline
+    reader (the home page's; nothing on the page needs it): the page works without JavaScript."""
     scroll_width, inner_width, scripts = page.evaluate(
-        "[document.documentElement.scrollWidth, window.innerWidth, document.scripts.length]"
+        "[document.documentElement.scrollWidth, window.innerWidth,"
+        " [...document.scripts].filter(s => !s.src.includes('/static/js/offline.js')).length]"
     )
     assert scroll_width <= inner_width + 1 and inner_width == WIDTH, f"{page.url}: {scroll_width}px in {inner_width}px"
     assert scripts == 0, f"{page.url} loads JavaScript"

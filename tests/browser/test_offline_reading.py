@@ -126,4 +126,4 @@ def _sign_in(page: Page, base: str) -> None:
     page.get_by_label("Nama pengguna").fill("siti")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/home")  # the home page registers the offline reader
