@@ -31,7 +31,7 @@ PREFIX_FROM = 3
 
 _WORD = re.compile(r"[^\W_]+")
 
-#: The SQLite FTS5 table and the PostgreSQL index: made by migration 20261203_search, and by
+#: The SQLite FTS5 table and the PostgreSQL index: made by migration b7c1e2d3f4a5 (catalogue full-text search), and by
 #: ``create_all`` (tests) through the events below; not models, so schema comparison skips them.
 FTS_TABLE = "course_search"
 PG_INDEX = "ix_courses_search_text_fts"
