@@ -64,11 +64,24 @@ def _session_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         db.engine.dispose()
 
 
+#: Sequences used since they were last reset start again at 1, as after ``TRUNCATE ... RESTART IDENTITY``.
+_RESET_USED_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+    "FROM pg_sequences WHERE last_value IS NOT NULL"
+)
+
+
 def _empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # Only the tables a test wrote to, by DELETE: a TRUNCATE of all 48 tables costs ~170 ms per test
+        # (new files for every table), finding and deleting a few rows ~6 ms.
+        probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+        written = set(db.session.scalars(text(probe)))
+        for table in tables:
+            if table.name in written:
+                db.session.execute(table.delete())
+        db.session.execute(_RESET_USED_SEQUENCES)
     else:
         for table in tables:
             db.session.execute(table.delete())
