@@ -275,7 +275,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--attempts",
         type=int,
-        default=6000,
+        default=3000,
         help="open quiz attempts to seed (1000 autosaved, the rest submitted once)",
     )
     parser.add_argument(

@@ -603,7 +603,7 @@ def read_courses(conn: Connection) -> list[CourseInfo]:
 
 
 def seed(
-    database_url: str, work: Path, *, scale: int = 1, tokens: int = 1000, attempts: int = 6000, rng_seed: int = 2026
+    database_url: str, work: Path, *, scale: int = 1, tokens: int = 1000, attempts: int = 3000, rng_seed: int = 2026
 ) -> World:
     """Build the whole deployment in ``database_url`` (migrated, empty); writes ``work/world.json``."""
     work.mkdir(parents=True, exist_ok=True)
@@ -642,7 +642,7 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=1000, help="learners given a bearer token")
     parser.add_argument("--work", type=Path, default=Path("instance/bench"), help="content tree and world.json go here")
     parser.add_argument(
-        "--attempts", type=int, default=6000, help="open quiz attempts (1000 autosaved, the rest submitted)"
+        "--attempts", type=int, default=3000, help="open quiz attempts (1000 autosaved, the rest submitted)"
     )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
