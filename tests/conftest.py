@@ -186,3 +186,18 @@ def pytest_configure(config: pytest.Config) -> None:
                 catalog = read_po(po_file)
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``one_backend`` run on SQLite only (their PostgreSQL copies are deselected)."""
+    twice = [
+        item
+        for item in items
+        if item.get_closest_marker("one_backend") is not None
+        and getattr(getattr(item, "callspec", None), "params", {}).get("_session_app") == "postgresql"
+    ]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        dropped = set(twice)
+        items[:] = [item for item in items if item not in dropped]

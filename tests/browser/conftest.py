@@ -41,10 +41,12 @@ PHONE = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder ``browser`` (``-m 'not browser'`` leaves them out)."""
+    """Mark every test in this folder ``browser`` (``-m 'not browser'`` leaves them out) and ``one_backend``:
+    a browser sees pages, and the server code behind them runs on both databases in the other tests."""
     for item in items:
         if item.path.resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.one_backend)
 
 
 @pytest.fixture(scope="session")

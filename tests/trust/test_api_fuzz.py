@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.trust.world import World
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 8
 STATEFUL_SCENARIOS = 15
 CHECKS: list[CheckFunction] = [
     not_a_server_error,

@@ -17,6 +17,8 @@ from tests.trust.access_table import TABLE, UNSAFE
 from tests.trust.matrix import fill, routes
 from tests.trust.world import World
 
+pytestmark = pytest.mark.one_backend  # what a page says does not depend on the database
+
 #: Sentences the libraries write in English (and Werkzeug's status names).
 ENGLISH = re.compile(
     r"This field is required|Not a valid|Missing data for required field|Field must be|Field cannot be|"
