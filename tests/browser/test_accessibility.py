@@ -14,8 +14,9 @@ from sqlalchemy import select
 from elearn.accounts.models import User
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
+from tests.browser.forms import sign_in
 from tests.coursetree import build_course, write
-from tests.factories import PASSWORD, load_content
+from tests.factories import load_content
 
 SEVERE = {"serious", "critical"}
 
@@ -77,12 +78,7 @@ def test_key_pages_have_no_serious_accessibility_violation(
             ],
         ),
     ):
-        phone.context.clear_cookies()
-        phone.goto(f"{live_server}/login")
-        phone.get_by_label("Nama pengguna").fill(username)
-        phone.get_by_label("Kata sandi").fill(PASSWORD)
-        phone.get_by_role("button", name="Masuk", exact=True).click()
-        phone.wait_for_url(f"{live_server}/home")
+        sign_in(phone, live_server, username)
         for path in pages:
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)
@@ -110,22 +106,12 @@ def test_quiz_pages_have_no_serious_accessibility_violation(
         ("peserta", [f"/quizzes/{world.quiz_id}", f"/attempts/{done['id']}"]),
         ("guru", [f"/quizzes/{world.quiz_id}/results", "/grading", f"/attempts/{done['id']}/grade/{essay['id']}"]),
     ):
-        phone.context.clear_cookies()
-        phone.goto(f"{live_server}/login")
-        phone.get_by_label("Nama pengguna").fill(username)
-        phone.get_by_label("Kata sandi").fill(PASSWORD)
-        phone.get_by_role("button", name="Masuk", exact=True).click()
-        phone.wait_for_url(f"{live_server}/home")
+        sign_in(phone, live_server, username)
         for path in pages:
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)
     # An attempt in progress, one question per screen and all on one page.
-    phone.context.clear_cookies()
-    phone.goto(f"{live_server}/login")
-    phone.get_by_label("Nama pengguna").fill("peserta")
-    phone.get_by_label("Kata sandi").fill(PASSWORD)
-    phone.get_by_role("button", name="Masuk", exact=True).click()
-    phone.wait_for_url(f"{live_server}/home")
+    sign_in(phone, live_server, "peserta")
     phone.goto(f"{live_server}/quizzes/{world.quiz_id}")
     phone.get_by_role("button", name="Mulai percobaan baru").click()
     problems += severe_violations(axe, phone)
@@ -160,12 +146,7 @@ def test_operator_pages_have_no_serious_accessibility_violation(
         ]),
         ("siti", ["/account"]),
     ):  # fmt: skip
-        phone.context.clear_cookies()
-        phone.goto(f"{live_server}/login")
-        phone.get_by_label("Nama pengguna").fill(username)
-        phone.get_by_label("Kata sandi").fill(PASSWORD)
-        phone.get_by_role("button", name="Masuk", exact=True).click()
-        phone.wait_for_url(f"{live_server}/home")
+        sign_in(phone, live_server, username)
         for path in pages:
             phone.goto(f"{live_server}{path}")
             problems += severe_violations(axe, phone)

@@ -19,20 +19,11 @@ from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
 from elearn.reports.ledger import record_course_jp
 from elearn.reports.records import RecordInput, Upload, submit_record
+from tests.browser.forms import sign_in
 from tests.coursetree import build_course
-from tests.factories import PASSWORD, load_content
+from tests.factories import load_content
 
 from .test_accessibility import severe_violations
-
-
-def sign_in(phone: Page, live_server: str, username: str) -> None:
-    """Sign in through the real form."""
-    phone.context.clear_cookies()
-    phone.goto(f"{live_server}/login")
-    phone.get_by_label("Nama pengguna").fill(username)
-    phone.get_by_label("Kata sandi").fill(PASSWORD)
-    phone.get_by_role("button", name="Masuk", exact=True).click()
-    phone.wait_for_url(f"{live_server}/home")
 
 
 def test_certificate_and_report_pages_have_no_serious_accessibility_violation(

@@ -19,6 +19,7 @@ from elearn.catalogue.models import Course, Lesson
 from elearn.enrolment.models import Enrolment
 from elearn.extensions import db
 from elearn.progress.models import LessonCompletion
+from tests.browser.forms import sign_in
 from tests.browser.test_accessibility import severe_violations
 from tests.coursetree import build_course, write
 from tests.factories import load_content
@@ -86,7 +87,7 @@ def test_a_lesson_read_without_signal_on_a_phone_is_recorded_when_the_signal_ret
 ) -> None:
     page = small_phone
     first, second = lesson("modul-1/pelajaran-1"), lesson("modul-1/pelajaran-2")
-    _sign_in(page, live_server)
+    sign_in(page, live_server, "siti")  # the home page registers the offline reader
     kept = f"caches.open('elearn-pages-v1').then(c => c.match('/lessons/{second}')).then(r => !!r)"
     poll(page, lambda: bool(page.evaluate(kept)), "the next lesson kept for reading offline")
     assert not read(learner, second)  # kept ahead, not read
@@ -117,13 +118,3 @@ def test_a_lesson_read_without_signal_on_a_phone_is_recorded_when_the_signal_ret
     page.get_by_role("button", name="Keluar").click()
     expect(page.get_by_role("button", name="Masuk", exact=True)).to_be_visible()
     assert page.evaluate("caches.keys()") == []  # Clear-Site-Data: the copies are gone
-
-
-def _sign_in(page: Page, base: str) -> None:
-    from tests.factories import PASSWORD
-
-    page.goto(f"{base}/login")
-    page.get_by_label("Nama pengguna").fill("siti")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    page.wait_for_url(f"{base}/home")  # the home page registers the offline reader
