@@ -9,7 +9,7 @@ import marshmallow as ma
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
-from elearn.api.schemas import StrictSchema
+from elearn.api.schemas import PageNumberSchema, StrictSchema
 from elearn.core.time import iso
 from elearn.discussion import services
 from elearn.discussion.policy import MAX_POST, MAX_REASON
@@ -47,13 +47,8 @@ class ThreadSchema(ma.Schema):
     replies = ma.fields.Nested(PostPageSchema, required=True)
 
 
-class PlaceArgsSchema(ma.Schema):
+class PlaceArgsSchema(PageNumberSchema):
     lesson = ma.fields.Integer(validate=ma.validate.Range(min=1), metadata={"description": "a lesson's discussion"})
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-
-
-class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
 
 
 class BodySchema(StrictSchema):
@@ -131,7 +126,7 @@ def new_thread(body: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
 @blp.get("/discussion/<int:post_id>")
 @errors(e403="not_enrolled", e404="not_found")
 @authenticated()
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(PageNumberSchema, location="query")
 @blp.response(200, ThreadSchema)
 def get_thread(args: dict[str, Any], post_id: int) -> dict[str, Any]:
     """A thread's opening post and a page of its replies (oldest first)."""

@@ -7,11 +7,11 @@ from typing import Any
 
 import marshmallow as ma
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from elearn.api.auth import api_user, authenticated, errors
 from elearn.api.base import ApiBlueprint as Blueprint
-from elearn.api.schemas import StrictSchema
+from elearn.api.schemas import PageNumberSchema, StrictSchema
 from elearn.core.time import iso
 from elearn.extensions import db
 from elearn.notifications import queries, services
@@ -38,10 +38,6 @@ class NotificationPageSchema(ma.Schema):
     unread = ma.fields.Integer(required=True)
 
 
-class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-
-
 class ReadSchema(StrictSchema):
     up_to = ma.fields.Integer(
         validate=ma.validate.Range(min=1, max=2**63 - 1),
@@ -65,16 +61,14 @@ def _item(notification: Notification) -> dict[str, Any]:
 @blp.get("/notifications")
 @errors(e422="invalid")
 @authenticated()
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(PageNumberSchema, location="query")
 @blp.response(200, NotificationPageSchema)
 def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
     """The caller's notifications, newest first, 20 a page, and how many are unread (reading them here
     marks nothing: ``POST /notifications/read`` does)."""
     user = api_user()
     found = queries.page_of(user.id, args["page"], PER_PAGE)
-    unread = db.session.scalar(
-        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    unread = db.session.scalar(select(services.unread_count_column(user.id)))
     return {
         "items": [_item(notification) for notification in found.items],
         "page": found.page,

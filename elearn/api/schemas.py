@@ -26,8 +26,13 @@ class UserSchema(ma.Schema):
     locale = ma.fields.String(allow_none=True)
 
 
-class PageArgsSchema(ma.Schema):
-    """``?page=N&per_page=M`` (default 50, max 500)."""
+class PageNumberSchema(ma.Schema):
+    """``?page=N`` of a list with a fixed page size."""
 
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+
+
+class PageArgsSchema(PageNumberSchema):
+    """``?page=N&per_page=M`` (default 50, max 500)."""
+
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
