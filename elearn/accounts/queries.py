@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVarTuple
 
-from sqlalchemy import Select, or_
+from sqlalchemy import ColumnElement, Select, or_
 
 from elearn.accounts.models import Unit, User
 
@@ -16,12 +16,16 @@ Ts = TypeVarTuple("Ts")
 NO_UNIT = "/"
 
 
-def within_units(query: Select[*Ts], unit_path: str | None) -> Select[*Ts]:
-    """Only people of the unit ``unit_path`` and the units below it (``query`` selects from users).
+def in_subtree(unit_path: str | None) -> ColumnElement[bool]:
+    """``Unit.path`` is ``unit_path`` or a unit below it; no unit path matches no unit.
 
-    Subtrees are path prefixes (indexed), so no recursive query is needed; no unit means nobody.
+    Subtrees are path prefixes (indexed), so no recursive query is needed.
     """
     scope = unit_path or NO_UNIT
-    return query.join(Unit, Unit.id == User.unit_id).where(
-        or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
-    )
+    return or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
+
+
+def within_units(query: Select[*Ts], unit_path: str | None) -> Select[*Ts]:
+    """Only people of the unit ``unit_path`` and the units below it (``query`` selects from users); no
+    unit means nobody."""
+    return query.join(Unit, Unit.id == User.unit_id).where(in_subtree(unit_path))

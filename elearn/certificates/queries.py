@@ -12,8 +12,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
-from elearn.accounts.models import Unit, User
-from elearn.accounts.queries import NO_UNIT
+from elearn.accounts.models import User
+from elearn.accounts.queries import NO_UNIT, within_units
 from elearn.catalogue.policy import Actor, enrols_others, unit_in_scope
 from elearn.certificates.models import Certificate, CertificatePdf
 from elearn.certificates.services import normalise_code
@@ -78,9 +78,7 @@ def within_unit(query: Select[*Ts], unit: str | None) -> Select[*Ts]:
     """Only people of ``unit`` and the units below it (None: everyone); ``query`` selects from users."""
     if unit is None:
         return query
-    return query.join(Unit, Unit.id == User.unit_id).where(
-        or_(Unit.path == unit, Unit.path.startswith(unit + "/", autoescape=True))
-    )
+    return within_units(query, unit)
 
 
 def _filtered(actor: Actor, filters: CertificateFilters, query: Select[*Ts]) -> Select[*Ts]:

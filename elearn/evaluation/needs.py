@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 
 from elearn.accounts.models import Unit, User
-from elearn.accounts.queries import NO_UNIT
+from elearn.accounts.queries import in_subtree
 from elearn.audit import services as audit
 from elearn.catalogue.policy import Actor, unit_in_scope
 from elearn.catalogue.structure import snapshot
@@ -140,8 +140,7 @@ def in_scope(actor: Actor) -> Any:
     """Needs surveys an actor manages: an admin all, a coordinator those published within their units."""
     if actor.is_admin:
         return True
-    scope = actor.unit_path or NO_UNIT
-    return or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
+    return in_subtree(actor.unit_path)
 
 
 def managed(actor: Actor, survey_id: int) -> tuple[NeedsSurvey, str]:

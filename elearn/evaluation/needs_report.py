@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from elearn.accounts.models import Unit, User
+from elearn.accounts.queries import in_subtree
 from elearn.catalogue.models import Course
 from elearn.catalogue.policy import Actor
 from elearn.catalogue.structure import CourseInfo, snapshot
@@ -162,7 +163,7 @@ def _asked_count(unit: str) -> int:
     query = (
         select(func.count(User.id))
         .join(Unit, Unit.id == User.unit_id)
-        .where(User.is_active.is_(True), (Unit.path == unit) | Unit.path.startswith(unit + "/", autoescape=True))
+        .where(User.is_active.is_(True), in_subtree(unit))
     )
     return int(db.session.scalar(query) or 0)
 

@@ -20,10 +20,10 @@ from typing import Any
 import nh3
 from flask import Response
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from elearn.accounts.models import Unit
-from elearn.accounts.queries import NO_UNIT
+from elearn.accounts.queries import NO_UNIT, in_subtree
 from elearn.catalogue.policy import Actor, teaches
 from elearn.catalogue.structure import CourseInfo, live_structure
 from elearn.errors import Forbidden, NotFound
@@ -89,7 +89,7 @@ def likert_labels() -> tuple[str, ...]:
 
 
 def _in_units(scope: str) -> ColumnElement[bool]:
-    return or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True))
+    return in_subtree(scope)
 
 
 def _visible(survey_id: int, scope: str | None) -> tuple[Select[Any], int, list[tuple[str, int]]]:

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from elearn.accounts.models import Unit, User
 from elearn.accounts.nip import normalize_nip
-from elearn.accounts.queries import within_units
+from elearn.accounts.queries import in_subtree, within_units
 from elearn.catalogue.policy import Actor
 from elearn.extensions import db
 
@@ -55,8 +55,7 @@ def unit_choices(actor: Actor) -> list[str]:
     """Unit paths ``actor`` may place people in, for the form's suggestions."""
     query = select(Unit.path).order_by(Unit.path).limit(MAX_UNIT_CHOICES)
     if not actor.is_admin:
-        scope = actor.unit_path or "\x00"
-        query = query.where(or_(Unit.path == scope, Unit.path.startswith(scope + "/", autoescape=True)))
+        query = query.where(in_subtree(actor.unit_path))
     return list(db.session.scalars(query))
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, select
 
 from elearn.accounts.models import Unit, User
+from elearn.accounts.queries import in_subtree
 from elearn.catalogue.policy import Actor
 from elearn.certificates.models import Certificate
 from elearn.certificates.queries import scoped_unit
@@ -87,7 +88,7 @@ def _people(unit: str | None, *columns: Any) -> Select[Any]:
     """``columns`` of the active users of the unit subtree ``unit`` (None: everyone)."""
     query = select(*columns).select_from(User).outerjoin(Unit, Unit.id == User.unit_id).where(User.is_active.is_(True))
     if unit is not None:
-        query = query.where(or_(Unit.path == unit, Unit.path.startswith(unit + "/", autoescape=True)))
+        query = query.where(in_subtree(unit))
     return query
 
 

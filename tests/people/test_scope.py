@@ -166,3 +166,15 @@ def test_the_unit_tree_is_for_admins_only(org: Org, as_user: AsUser) -> None:
         assert as_user(user).get("/admin/units").status_code == status
     page = as_user(org.admin).get("/admin/units").get_data(as_text=True)
     assert "Dinas Pendidikan" in page and "Pemerintah Kabupaten Manokwari" in page
+
+
+def test_a_coordinator_without_a_unit_sees_nobody_and_no_unit_on_every_backend(
+    org: Org, make_user: Callable[..., User]
+) -> None:
+    from elearn.enrolment.services import actor_of
+    from elearn.people.queries import search_people, unit_choices
+
+    lost = make_user("koordinator-tanpa-unit", role="coordinator", unit=None)
+    actor = actor_of(lost)
+    assert unit_choices(actor) == []  # was a NUL parameter, which PostgreSQL refuses
+    assert search_people(actor).items == []
